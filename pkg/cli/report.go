@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/photoscrub/photoscrub/pkg/report"
+)
+
+func reportCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:  "report",
+		Usage: "work with saved audit reports",
+		Subcommands: []*ucli.Command{
+			{
+				Name:      "verify",
+				Usage:     "recompute a report's hash chain (and signature) and name the first bad record",
+				ArgsUsage: "REPORT",
+				Flags:     []ucli.Flag{&ucli.StringFlag{Name: "pubkey", Usage: "check the seal signature with the Ed25519 public key in `FILE`"}},
+				Action: func(c *ucli.Context) error {
+					if c.NArg() != 1 {
+						return usagef("usage: photoscrub report verify [--pubkey FILE] REPORT")
+					}
+					return runVerify(c, c.Args().First(), c.String("pubkey"))
+				},
+			},
+			{
+				Name:      "keygen",
+				Usage:     "create an Ed25519 key pair for --sign-key / --pubkey",
+				ArgsUsage: "PRIVATE-KEY-FILE PUBLIC-KEY-FILE",
+				Action: func(c *ucli.Context) error {
+					if c.NArg() != 2 {
+						return usagef("usage: photoscrub report keygen PRIVATE-KEY-FILE PUBLIC-KEY-FILE")
+					}
+					if _, err := report.GenerateKey(c.Args().Get(0), c.Args().Get(1)); err != nil {
+						return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the key pair (files must not exist yet)", c.Args().Get(0))}
+					}
+					fmt.Fprintf(c.App.ErrWriter, "photoscrub: wrote %s (keep it secret) and %s\n", c.Args().Get(0), c.Args().Get(1))
+					return nil
+				},
+			},
+		},
+	}
+}
+
+func runVerify(c *ucli.Context, path, pubPath string) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return &exitError{ExitUsage, fmt.Sprintf("%s: cannot open the report", path)}
+	}
+	defer f.Close()
+	var pub []byte
+	if pubPath != "" {
+		k, err := report.LoadPublicKey(pubPath)
+		if err != nil {
+			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key", pubPath)}
+		}
+		pub = k
+	}
+	res, err := report.Verify(f, pub)
+	if err != nil {
+		return &exitError{ExitPartial, fmt.Sprintf("%s: %v", path, err)}
+	}
+	fmt.Fprintf(c.App.Writer, "%s: %s\n", path, res.String())
+	if res.FirstBad >= 0 || !res.Sealed {
+		return &exitError{code: ExitPartial}
+	}
+	return nil
+}

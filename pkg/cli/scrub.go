@@ -1,0 +1,139 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"path"
+	"strings"
+
+	ucli "github.com/urfave/cli/v2"
+
+	"github.com/photoscrub/photoscrub/pkg/internal/pipeline"
+	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
+	"github.com/photoscrub/photoscrub/pkg/meta"
+	"github.com/photoscrub/photoscrub/pkg/report"
+)
+
+// scrubOptions configure a scrub run.
+type scrubOptions struct {
+	commonOptions
+	OutDir       string
+	InPlace      bool
+	Mode         string
+	Quality      int
+	MaxDimension int
+	MemoryBudget int64
+	DryRun       bool
+	Keep         meta.Keep
+	Hardlinks    string
+	Force        bool
+}
+
+func scrubCommand() *ucli.Command {
+	return &ucli.Command{
+		Name:      "scrub",
+		Usage:     "remove location and identity metadata (--out DIR or --in-place), verify and report",
+		ArgsUsage: "PATH...",
+		Flags: append(commonFlags(),
+			&ucli.StringFlag{Name: "out", Usage: "write cleaned copies mirroring each input tree under `DIR` (originals untouched)"},
+			&ucli.BoolFlag{Name: "in-place", Usage: "replace each file atomically, keeping mode and modification time"},
+			&ucli.StringFlag{Name: "mode", Value: "lossless", Usage: "lossless (rebuild the container) or reencode (decode and encode the pixels)"},
+			&ucli.IntFlag{Name: "quality", Value: 92, Usage: "JPEG quality for --mode reencode (1-100)"},
+			&ucli.IntFlag{Name: "max-dimension", Usage: "with --mode reencode, fit images within `N`×N pixels (0: keep size)"},
+			&ucli.Int64Flag{Name: "memory-budget", Value: 2 << 30, Usage: "bytes of decoded pixels all re-encode workers may hold at once"},
+			&ucli.BoolFlag{Name: "dry-run", Usage: "plan and report only; write no image"},
+			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
+			&ucli.StringFlag{Name: "hardlinks", Value: "refuse", Usage: "files with several hard links: refuse (report them) or rewrite (clean the shared inode in place)"},
+			&ucli.BoolFlag{Name: "force", Usage: "also rewrite read-only files"},
+		),
+		Action: func(c *ucli.Context) error {
+			co, err := readCommon(c, "scrub")
+			if err != nil {
+				return err
+			}
+			o := scrubOptions{
+				commonOptions: co, OutDir: c.String("out"), InPlace: c.Bool("in-place"), Mode: c.String("mode"),
+				Quality: c.Int("quality"), MaxDimension: c.Int("max-dimension"), MemoryBudget: c.Int64("memory-budget"),
+				DryRun: c.Bool("dry-run"), Hardlinks: c.String("hardlinks"), Force: c.Bool("force"),
+			}
+			if err := o.validate(c.String("keep")); err != nil {
+				return err
+			}
+			return runScrub(c.Context, o, c.App.Writer, c.App.ErrWriter)
+		},
+	}
+}
+
+func (o *scrubOptions) validate(keep string) error {
+	paths := strings.Join(quoteAll(o.Paths), " ")
+	switch {
+	case o.OutDir == "" && !o.InPlace:
+		return usagef("scrub needs --out DIR or --in-place, e.g. photoscrub scrub --out cleaned %s", paths)
+	case o.OutDir != "" && o.InPlace:
+		return usagef("--out and --in-place exclude each other, e.g. photoscrub scrub --out cleaned %s", paths)
+	case o.Mode != "lossless" && o.Mode != "reencode":
+		return usagef("--mode must be lossless or reencode, e.g. photoscrub scrub --mode reencode --out cleaned %s", paths)
+	case o.Quality < 1 || o.Quality > 100:
+		return usagef("--quality must be between 1 and 100, e.g. photoscrub scrub --mode reencode --quality 92 --out cleaned %s", paths)
+	case o.MaxDimension < 0:
+		return usagef("--max-dimension must be 0 or more")
+	case o.Hardlinks != "refuse" && o.Hardlinks != "rewrite":
+		return usagef("--hardlinks must be refuse or rewrite")
+	}
+	o.Keep = meta.Keep{}
+	for _, k := range strings.Split(keep, ",") {
+		switch strings.TrimSpace(k) {
+		case "orientation":
+			o.Keep.Orientation = true
+		case "icc":
+			o.Keep.ICC = true
+		case "both":
+			o.Keep = meta.DefaultKeep
+		case "none", "":
+		default:
+			return usagef("--keep takes orientation, icc, both or none, e.g. photoscrub scrub --keep orientation,icc --out cleaned %s", paths)
+		}
+	}
+	if o.OutDir != "" {
+		if root, bad := pipeline.Overlap(o.OutDir, o.Paths); bad {
+			return usagef("--out %s overlaps the input %s; choose a directory outside every input, e.g. photoscrub scrub --out %s %s",
+				o.OutDir, root, path.Join("..", "cleaned"), paths)
+		}
+	}
+	return nil
+}
+
+// runScrub scrubs every file under opts.Paths.
+func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) error {
+	cfg := pipeline.Config{
+		Roots: opts.Paths, Scrub: true, DryRun: opts.DryRun, InPlace: opts.InPlace, OutDir: opts.OutDir,
+		Reencode: opts.Mode == "reencode", Quality: opts.Quality, MaxDimension: opts.MaxDimension,
+		MaxPixels: opts.MaxPixels, MemoryBudget: opts.MemoryBudget, Keep: opts.Keep, Jobs: opts.Jobs,
+		Exclude: opts.Exclude, FileTimeout: opts.FileTimeout, MaxFileSize: opts.MaxFileSize, Force: opts.Force,
+	}
+	if opts.Hardlinks == "rewrite" {
+		cfg.Hardlinks = safefile.Rewrite
+	}
+	output := "out-dir"
+	if opts.InPlace {
+		output = "in-place"
+	}
+	hdr := header("scrub", opts.commonOptions, report.Settings{
+		Mode: opts.Mode, Output: output, InPlace: opts.InPlace, OutDir: opts.OutDir, Quality: opts.Quality,
+		MaxDimension: opts.MaxDimension, DryRun: opts.DryRun,
+		Keep:      report.Keep{Orientation: opts.Keep.Orientation, ICC: opts.Keep.ICC},
+		Hardlinks: opts.Hardlinks, Force: opts.Force,
+	})
+	return run(ctx, opts.commonOptions, cfg, hdr, stdout, stderr)
+}
+
+func newRunID() string {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand: %v", err))
+	}
+	return hex.EncodeToString(b[:])
+}

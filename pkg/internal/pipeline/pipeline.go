@@ -1,0 +1,332 @@
+// Package pipeline is photoscrub's engine: one goroutine walks the input
+// roots, a pool of workers owned by an errgroup inspects, scrubs, verifies
+// and commits each file, and results are re-ordered to walk order before
+// they reach the single report sink, so a report is identical for any
+// number of workers. Memory is bounded by a window of files in flight, not
+// by the number of files. Per-file failures (including panics, recovered at
+// the per-file boundary) are results; only run-fatal conditions (no space
+// left, the report sink failing, cancellation) stop the run.
+package pipeline
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/sync/errgroup"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
+	"github.com/photoscrub/photoscrub/pkg/internal/walk"
+	"github.com/photoscrub/photoscrub/pkg/meta"
+)
+
+// ErrFatal marks errors that stopped the run (exit code 4).
+var ErrFatal = errors.New("fatal")
+
+// Config is the effective configuration of one run.
+type Config struct {
+	Roots        []string
+	Scrub        bool // false: scan (read-only)
+	DryRun       bool
+	InPlace      bool
+	OutDir       string
+	Reencode     bool
+	Quality      int
+	MaxDimension int
+	MaxPixels    int64
+	MemoryBudget int64 // bytes shared by re-encode decodes
+	Keep         meta.Keep
+	Jobs         int
+	Exclude      []string
+	FileTimeout  time.Duration
+	MaxFileSize  int64
+	Hardlinks    safefile.HardlinkPolicy
+	Force        bool
+	// Own lists files and directories photoscrub itself writes (report, CSV,
+	// HTML, backup dir): never walked, compared by identity, not by name.
+	Own []string
+	// Sink receives every result in walk order, from one goroutine. An
+	// error from it is fatal.
+	Sink func(*Result) error
+	// Resume, when set, is asked for every regular file before it is
+	// processed; true means a previous run recorded it done and unchanged.
+	Resume func(root int, rel string, fi fs.FileInfo) bool
+	// FS wraps the safe-commit filesystem of each root (tests inject faults
+	// here); nil means the real one.
+	FS func(safefile.FS) safefile.FS
+}
+
+// Summary is what Run reports about the whole run.
+type Summary struct {
+	Files       int
+	Interrupted bool
+}
+
+// Run walks the roots and processes every candidate. It returns a non-nil
+// error wrapping ErrFatal when the run had to stop (the results emitted so
+// far were all delivered to Sink), or ctx.Err() when interrupted.
+func Run(ctx context.Context, cfg Config) (Summary, error) {
+	var sum Summary
+	if cfg.Jobs <= 0 {
+		cfg.Jobs = runtime.NumCPU()
+	}
+	// imaging v1.6.2 (the latest release) has no SetMaxProcs: its
+	// per-row goroutines share GOMAXPROCS with our workers, which the Go
+	// scheduler multiplexes; the worker count and the memory budget bound
+	// the work in flight.
+	roots, err := walk.Open(cfg.Roots)
+	if err != nil {
+		return sum, fmt.Errorf("%w: %v", ErrFatal, err)
+	}
+	defer func() {
+		for _, r := range roots {
+			r.Close()
+		}
+	}()
+	own := ownSet(cfg.Own)
+	p := &proc{cfg: cfg, roots: roots}
+	if cfg.Reencode {
+		b := cfg.MemoryBudget
+		if b <= 0 {
+			b = 2 << 30
+		}
+		p.budget = semaphore.NewWeighted(b)
+		p.budgetBytes = b
+	}
+	if cfg.Scrub && !cfg.DryRun {
+		if err := p.openOutputs(); err != nil {
+			return sum, fmt.Errorf("%w: %v", ErrFatal, err)
+		}
+		defer p.closeOutputs()
+	}
+
+	g, gctx := errgroup.WithContext(ctx)
+	window := cfg.Jobs * 4
+	type job struct {
+		seq int
+		c   walk.Candidate
+	}
+	jobs := make(chan job, cfg.Jobs)
+	results := make(chan slot, window)
+	tokens := semaphore.NewWeighted(int64(window))
+	dedup := newDedup(len(roots) > 1)
+
+	// Walker.
+	g.Go(func() error {
+		defer close(jobs)
+		seq := 0
+		err := walk.Walk(gctx, roots, walk.Options{Exclude: cfg.Exclude, Own: own.has}, func(c walk.Candidate) error {
+			if err := tokens.Acquire(gctx, 1); err != nil {
+				return err
+			}
+			select {
+			case jobs <- job{seq, c}:
+				seq++
+				return nil
+			case <-gctx.Done():
+				return gctx.Err()
+			}
+		})
+		return err
+	})
+	// Workers.
+	var wg sync.WaitGroup
+	for i := 0; i < cfg.Jobs; i++ {
+		wg.Add(1)
+		g.Go(func() error {
+			defer wg.Done()
+			for j := range jobs {
+				r := p.guard(gctx, j.c, dedup)
+				select {
+				case results <- slot{j.seq, r}:
+				case <-gctx.Done():
+					return gctx.Err()
+				}
+				if r.Reason == ReasonNoSpace {
+					return fmt.Errorf("%w: no space left on device", ErrFatal)
+				}
+			}
+			return nil
+		})
+	}
+	go func() { wg.Wait(); close(results) }()
+	// Ordered fan-in: the only goroutine that calls Sink.
+	var sinkErr error
+	pending := map[int]*Result{}
+	next := 0
+	for s := range results {
+		pending[s.seq] = s.r
+		for {
+			r, ok := pending[next]
+			if !ok {
+				break
+			}
+			delete(pending, next)
+			next++
+			tokens.Release(1)
+			if r == nil || sinkErr != nil {
+				continue
+			}
+			sum.Files++
+			if err := cfg.Sink(r); err != nil {
+				sinkErr = err
+			}
+		}
+		if sinkErr != nil {
+			break
+		}
+	}
+	if sinkErr != nil {
+		// Drain so the workers can finish, then report the sink failure.
+		go func() {
+			for range results {
+			}
+		}()
+		_ = g.Wait()
+		return sum, fmt.Errorf("%w: report: %v", ErrFatal, sinkErr)
+	}
+	err = g.Wait()
+	if ctx.Err() != nil {
+		sum.Interrupted = true
+		return sum, ctx.Err()
+	}
+	if err != nil && !errors.Is(err, context.Canceled) {
+		if errors.Is(err, ErrFatal) {
+			return sum, err
+		}
+		return sum, fmt.Errorf("%w: %v", ErrFatal, err)
+	}
+	return sum, nil
+}
+
+type slot struct {
+	seq int
+	r   *Result
+}
+
+// ownSet identifies photoscrub's own artefacts by file identity.
+type ownFiles []fs.FileInfo
+
+func ownSet(paths []string) ownFiles {
+	var o ownFiles
+	for _, p := range paths {
+		if fi, err := os.Stat(p); err == nil {
+			o = append(o, fi)
+		}
+	}
+	return o
+}
+
+func (o ownFiles) has(fi fs.FileInfo, name string) bool {
+	if safefile.IsTemp(name) {
+		return true
+	}
+	for _, x := range o {
+		if os.SameFile(x, fi) {
+			return true
+		}
+	}
+	return false
+}
+
+// dedup remembers files already processed by identity, so a file reached
+// twice (hard links, overlapping roots) is processed once. It only keeps
+// files with several links, or every file when roots may overlap, so its
+// memory does not grow with an ordinary tree.
+type dedup struct {
+	mu   sync.Mutex
+	all  bool
+	seen map[[2]uint64]bool
+}
+
+func newDedup(all bool) *dedup { return &dedup{all: all, seen: map[[2]uint64]bool{}} }
+
+// first reports whether fi is seen for the first time.
+func (d *dedup) first(fi fs.FileInfo) bool {
+	s := safefile.SnapshotOf(fi)
+	if !d.all && s.Nlink <= 1 {
+		return true
+	}
+	k := [2]uint64{s.Dev, s.Ino}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.seen[k] {
+		return false
+	}
+	d.seen[k] = true
+	return true
+}
+
+// relOut returns the path under --out for a file of root i: a single
+// directory root is mirrored directly into DIR; several roots each get a
+// sub-directory named after the root (with -2, -3... for duplicates).
+func outPrefixes(roots []string) []string {
+	if len(roots) == 1 {
+		return []string{""}
+	}
+	used := map[string]int{}
+	out := make([]string, len(roots))
+	for i, r := range roots {
+		b := filepath.Base(filepath.Clean(r))
+		if fi, err := os.Stat(r); err == nil && !fi.IsDir() {
+			out[i] = ""
+			continue
+		}
+		if b == "." || b == "/" || b == ".." {
+			b = "root"
+		}
+		used[b]++
+		if n := used[b]; n > 1 {
+			b = fmt.Sprintf("%s-%d", b, n)
+		}
+		out[i] = b + "/"
+	}
+	return out
+}
+
+// Overlap reports whether out is inside one of roots or one of roots is
+// inside out (after resolving symlinks of the existing parts).
+func Overlap(out string, roots []string) (string, bool) {
+	o := resolve(out)
+	for _, r := range roots {
+		rr := resolve(r)
+		if within(o, rr) || within(rr, o) {
+			return r, true
+		}
+	}
+	return "", false
+}
+
+func within(p, dir string) bool {
+	if p == dir {
+		return true
+	}
+	return strings.HasPrefix(p, strings.TrimSuffix(dir, string(filepath.Separator))+string(filepath.Separator))
+}
+
+// resolve makes p absolute and resolves symlinks in its longest existing
+// prefix.
+func resolve(p string) string {
+	abs, err := filepath.Abs(p)
+	if err != nil {
+		return filepath.Clean(p)
+	}
+	rest := ""
+	for cur := abs; ; cur = filepath.Dir(cur) {
+		if r, err := filepath.EvalSymlinks(cur); err == nil {
+			return filepath.Join(r, rest)
+		}
+		if filepath.Dir(cur) == cur {
+			return abs
+		}
+		rest = filepath.Join(filepath.Base(cur), rest)
+	}
+}

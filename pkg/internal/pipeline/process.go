@@ -1,0 +1,338 @@
+package pipeline
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"syscall"
+	"time"
+
+	"golang.org/x/sync/semaphore"
+
+	"github.com/photoscrub/photoscrub/pkg/internal/format"
+	"github.com/photoscrub/photoscrub/pkg/internal/reencode"
+	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
+	"github.com/photoscrub/photoscrub/pkg/internal/strip"
+	"github.com/photoscrub/photoscrub/pkg/internal/walk"
+	"github.com/photoscrub/photoscrub/pkg/meta"
+)
+
+// proc holds what every worker shares.
+type proc struct {
+	cfg         Config
+	roots       []walk.Root
+	inPlace     []*safefile.Committer // per root
+	out         *safefile.Committer
+	outRoot     *os.Root
+	outPrefix   []string
+	budget      *semaphore.Weighted
+	budgetBytes int64
+}
+
+func (p *proc) openOutputs() error {
+	wrap := p.cfg.FS
+	if wrap == nil {
+		wrap = func(f safefile.FS) safefile.FS { return f }
+	}
+	if p.cfg.InPlace {
+		p.inPlace = make([]*safefile.Committer, len(p.roots))
+		for i, r := range p.roots {
+			p.inPlace[i] = &safefile.Committer{FS: wrap(safefile.RootFS(r.Root)), Hardlinks: p.cfg.Hardlinks, Force: p.cfg.Force}
+		}
+		return nil
+	}
+	if err := os.MkdirAll(p.cfg.OutDir, 0o755); err != nil {
+		return fmt.Errorf("cannot create output directory %s", p.cfg.OutDir)
+	}
+	r, err := os.OpenRoot(p.cfg.OutDir)
+	if err != nil {
+		return fmt.Errorf("cannot open output directory %s", p.cfg.OutDir)
+	}
+	p.outRoot = r
+	p.out = &safefile.Committer{FS: wrap(safefile.RootFS(r)), Force: true}
+	p.outPrefix = outPrefixes(p.cfg.Roots)
+	return nil
+}
+
+func (p *proc) closeOutputs() {
+	if p.outRoot != nil {
+		p.outRoot.Close()
+	}
+}
+
+// guard runs one file with a deadline and turns a panic into a failed
+// result: errgroup does not recover panics.
+func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result) {
+	start := time.Now()
+	base := &Result{Root: c.Root, Path: c.Rel, Format: string(format.Unknown), Verification: "not-run"}
+	if c.Info != nil {
+		base.SizeBefore = c.Info.Size()
+	}
+	defer func() { r.Duration = time.Since(start) }()
+	if c.Skip != "" {
+		base.Status, base.Reason = StatusSkipped, c.Skip
+		return base
+	}
+	if !d.first(c.Info) {
+		base.Status, base.Reason = StatusSkipped, "duplicate"
+		base.Warnings = append(base.Warnings, "same file reached twice; processed once")
+		return base
+	}
+	if p.cfg.Resume != nil && p.cfg.Resume(c.Root, c.Rel, c.Info) {
+		return nil
+	}
+	timeout := p.cfg.FileTimeout
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	fctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	done := make(chan *Result, 1)
+	go func() {
+		var res *Result
+		defer func() {
+			if v := recover(); v != nil {
+				res = fail(base, ReasonPanic, "internal error while processing the file")
+			}
+			done <- res
+		}()
+		res = p.file(fctx, c, base)
+	}()
+	select {
+	case res := <-done:
+		return res
+	case <-fctx.Done():
+		if ctx.Err() != nil {
+			res := *base
+			res.Status, res.Reason, res.Error = StatusFailed, ReasonInterrupted, "run interrupted before the file was committed"
+			return &res
+		}
+		res := *base
+		res.Status, res.Reason, res.Error = StatusFailed, ReasonTimeout, fmt.Sprintf("not finished within %s", timeout)
+		return &res
+	}
+}
+
+func fail(base *Result, reason, msg string) *Result {
+	r := *base
+	r.Status, r.Reason, r.Error = StatusFailed, reason, msg
+	return &r
+}
+
+// file processes one regular file.
+func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result {
+	r := *base
+	root := p.roots[c.Root]
+	if p.cfg.MaxFileSize > 0 && c.Info.Size() > p.cfg.MaxFileSize {
+		r.Status, r.Reason = StatusSkipped, ReasonTooLarge
+		r.Error = fmt.Sprintf("larger than --max-file-size (%d bytes)", p.cfg.MaxFileSize)
+		return &r
+	}
+	data, fi, err := readFile(root.Root, c)
+	if err != nil {
+		var e *readError
+		if errors.As(err, &e) {
+			r.Status, r.Reason, r.Error = StatusSkipped, e.reason, e.msg
+			if e.reason == ReasonUnreadable {
+				r.Status = StatusFailed
+			}
+			return &r
+		}
+		return fail(&r, ReasonUnreadable, "cannot read the file")
+	}
+	r.SizeBefore = int64(len(data))
+	sum := sha256.Sum256(data)
+	r.SHA256Before = hex.EncodeToString(sum[:])
+	f := format.Sniff(data[:min(len(data), format.HeadSize)])
+	r.Format = string(f)
+	if hint := format.ByExtension(c.Rel); hint != format.Unknown && hint != f && f != format.Empty && f != format.Unknown {
+		r.FormatNote = fmt.Sprintf("extension suggests %s, content is %s", hint, f)
+	}
+	if !strip.Supported(f) {
+		if f == format.Unknown || f == format.Empty {
+			if format.LikelyImage(c.Rel) {
+				r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, "content is not a recognised image format"
+				return &r
+			}
+			r.Status, r.Reason = StatusSkipped, ReasonNotImage
+			return &r
+		}
+		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("%s files are not supported", f)
+		return &r
+	}
+	in, err := strip.Inspect(f, data)
+	r.Findings = in.Findings
+	r.Warnings = append(r.Warnings, in.Warnings...)
+	if err != nil {
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonParse, fmt.Sprintf("cannot parse the %s structure", f)
+		return &r
+	}
+	if !p.cfg.Scrub {
+		if len(in.Findings) == 0 {
+			r.Status = StatusClean
+		} else {
+			r.Status = StatusWouldScrub
+		}
+		return &r
+	}
+	return p.scrub(ctx, c, fi, f, data, in, &r)
+}
+
+func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f format.Format, data []byte, in meta.Inspection, r *Result) *Result {
+	out := data
+	if len(in.Findings) > 0 {
+		var err error
+		if p.cfg.Reencode {
+			r.Method = "reencode"
+			var res reencode.Result
+			res, err = reencode.Reencode(ctx, f, data, reencode.Options{
+				Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
+				Orientation: in.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
+			})
+			if err == nil {
+				r.Warnings = append(r.Warnings, res.Warnings...)
+				out = res.Data
+				err = strip.Verify(f, data, out, in, p.cfg.Keep, false)
+			}
+		} else {
+			r.Method = "lossless"
+			out, err = strip.Lossless(f, data, in, p.cfg.Keep)
+		}
+		if err != nil {
+			return scrubFailure(r, f, err)
+		}
+		r.Verification = "passed"
+		r.Removed = in.Findings
+	}
+	r.SizeAfter = int64(len(out))
+	sum := sha256.Sum256(out)
+	r.SHA256After = hex.EncodeToString(sum[:])
+	if p.cfg.DryRun {
+		if len(in.Findings) == 0 {
+			r.Status = StatusClean
+		} else {
+			r.Status = StatusWouldScrub
+		}
+		return r
+	}
+	if ctx.Err() != nil {
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonInterrupted, "run interrupted before the file was committed"
+		return r
+	}
+	snap := safefile.SnapshotOf(fi)
+	var res safefile.Result
+	var err error
+	switch {
+	case p.cfg.InPlace && len(in.Findings) == 0:
+		r.Status = StatusClean // nothing to do: the original is not touched
+		return r
+	case p.cfg.InPlace:
+		res, err = p.inPlace[c.Root].Replace(c.Rel, out, snap)
+	default:
+		res, err = p.out.Create(p.outPrefix[c.Root]+c.Rel, out, snap)
+	}
+	r.Preserved, r.Warnings = res.Preserved, append(r.Warnings, res.Warnings...)
+	if err != nil {
+		return commitFailure(r, err)
+	}
+	if len(in.Findings) == 0 {
+		r.Status = StatusClean
+	} else {
+		r.Status = StatusScrubbed
+	}
+	return r
+}
+
+func scrubFailure(r *Result, f format.Format, err error) *Result {
+	switch {
+	case errors.Is(err, strip.ErrUnsupported), errors.Is(err, reencode.ErrUnsupported):
+		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("this %s variant cannot be rewritten in this mode", f)
+	case errors.Is(err, strip.ErrVerify):
+		r.Status, r.Reason, r.Verification = StatusFailed, ReasonVerify, "failed"
+		r.Error = "output failed verification and was not written"
+	case errors.Is(err, reencode.ErrTooLarge):
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonTooLarge, "image exceeds the pixel or memory limit for re-encoding"
+	case errors.Is(err, reencode.ErrDecode):
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonDecode, "image data does not decode"
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonInterrupted, "stopped before the file was committed"
+	default:
+		r.Status, r.Reason, r.Error = StatusFailed, ReasonParse, fmt.Sprintf("cannot rebuild the %s structure", f)
+	}
+	return r
+}
+
+func commitFailure(r *Result, err error) *Result {
+	r.Status = StatusFailed
+	switch {
+	case errors.Is(err, safefile.ErrNoSpace):
+		r.Reason, r.Error = ReasonNoSpace, "no space left on device; original untouched"
+	case errors.Is(err, safefile.ErrChanged):
+		r.Reason, r.Error = ReasonChanged, "file changed while it was processed; not replaced"
+	case errors.Is(err, safefile.ErrHardlinked):
+		r.Status, r.Reason, r.Error = StatusSkipped, ReasonHardlinked, "file has several hard links; use --hardlinks=rewrite to clean every link"
+	case errors.Is(err, safefile.ErrReadOnly):
+		r.Status, r.Reason, r.Error = StatusSkipped, ReasonReadOnly, "file is read-only; use --force to rewrite it"
+	case errors.Is(err, safefile.ErrExists):
+		r.Reason, r.Error = ReasonExists, "output file already exists; not overwritten"
+	default:
+		r.Reason, r.Error = ReasonWrite, "cannot write the file; original untouched"
+	}
+	return r
+}
+
+// readError is a classified read failure.
+type readError struct{ reason, msg string }
+
+func (e *readError) Error() string { return e.msg }
+
+// readFile opens c without following links and without blocking on FIFOs,
+// checks it is the regular file the walk saw, and reads it whole.
+func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
+	f, err := root.OpenFile(c.Rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, nil, &readError{ReasonSymlink, "path is a symbolic link"}
+		}
+		return nil, nil, &readError{ReasonUnreadable, "cannot open the file"}
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, nil, &readError{ReasonUnreadable, "cannot stat the file"}
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, nil, &readError{ReasonNotRegular, "not a regular file"}
+	}
+	if !os.SameFile(fi, c.Info) {
+		return nil, nil, &readError{ReasonSymlink, "file was replaced between walk and open"}
+	}
+	size := fi.Size()
+	buf := make([]byte, 0, size+1)
+	buf, err = readAll(f, buf, size)
+	if err != nil {
+		return nil, nil, &readError{ReasonUnreadable, "cannot read the file"}
+	}
+	return buf, fi, nil
+}
+
+func readAll(r io.Reader, buf []byte, size int64) ([]byte, error) {
+	lr := io.LimitReader(r, size+1<<20)
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := lr.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
+}

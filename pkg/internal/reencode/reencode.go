@@ -1,0 +1,271 @@
+// Package reencode scrubs a photo by decoding its pixels and encoding them
+// again with no metadata at all (Go's encoders write none), through
+// github.com/disintegration/imaging. EXIF orientation is applied to the
+// pixels, the image is optionally fitted within a maximum dimension, and the
+// ICC profile of a JPEG or PNG is embedded again (ICC.1 Annex B for JPEG
+// APP2, PNG 3rd ed. iCCP). JPEG stays JPEG, PNG stays PNG, GIF stays GIF and
+// TIFF stays TIFF; WebP, HEIF and AVIF cannot be encoded by Go and are
+// refused as unsupported for this mode.
+//
+// Decompression bombs are refused before decoding: the format's own
+// DecodeConfig gives the dimensions, which must fit the pixel limit, and the
+// decode waits on a weighted semaphore shared by all workers for its share
+// of the memory budget.
+package reencode
+
+import (
+	"bytes"
+	"context"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"image"
+	"image/color"
+	"image/gif"
+	"image/jpeg"
+	"image/png"
+	"io"
+
+	"github.com/disintegration/imaging"
+	"golang.org/x/image/tiff"
+	"golang.org/x/sync/semaphore"
+
+	"github.com/photoscrub/photoscrub/pkg/internal/format"
+)
+
+// Errors returned by Reencode.
+var (
+	ErrUnsupported = errors.New("re-encode not supported for this format")
+	ErrTooLarge    = errors.New("image exceeds the pixel or memory limit")
+	ErrDecode      = errors.New("image data does not decode")
+)
+
+// bytesPerPixel estimates the peak memory of one decode: the decoded
+// NRGBA image, the decoder's own buffers and the transformed copy.
+const bytesPerPixel = 4 * 3
+
+// Options configure a re-encode.
+type Options struct {
+	Quality      int   // JPEG quality 1..100
+	MaxDimension int   // fit within N×N; 0 = keep size
+	MaxPixels    int64 // refuse images with more pixels
+	Orientation  int   // EXIF orientation to apply (0/1 = none)
+	// Budget is shared by all workers; its weight is bytes. Nil: no budget.
+	Budget *semaphore.Weighted
+	// BudgetBytes is the total size of Budget, to refuse single images that
+	// could never fit.
+	BudgetBytes int64
+}
+
+// Result is a re-encoded file.
+type Result struct {
+	Data     []byte
+	Warnings []string
+}
+
+// Reencode decodes data (of format f), applies orientation and resizing and
+// encodes it again in the same format with no metadata but the ICC profile.
+func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Result, error) {
+	var res Result
+	cfg, err := decodeConfig(f, data)
+	if err != nil {
+		return res, err
+	}
+	px := int64(cfg.Width) * int64(cfg.Height)
+	if cfg.Width <= 0 || cfg.Height <= 0 {
+		return res, fmt.Errorf("%w: zero dimension", ErrDecode)
+	}
+	if o.MaxPixels > 0 && px > o.MaxPixels {
+		return res, fmt.Errorf("%w: %d×%d is over %d pixels", ErrTooLarge, cfg.Width, cfg.Height, o.MaxPixels)
+	}
+	weight := px * bytesPerPixel
+	if o.Budget != nil {
+		if o.BudgetBytes > 0 && weight > o.BudgetBytes {
+			return res, fmt.Errorf("%w: needs %d MiB, budget is %d MiB", ErrTooLarge, weight>>20, o.BudgetBytes>>20)
+		}
+		if err := o.Budget.Acquire(ctx, weight); err != nil {
+			return res, err
+		}
+		defer o.Budget.Release(weight)
+	}
+	switch cfg.ColorModel {
+	case color.RGBA64Model, color.NRGBA64Model, color.Gray16Model:
+		res.Warnings = append(res.Warnings, "16-bit samples reduced to 8-bit")
+	}
+	img, err := decode(f, data)
+	if err != nil {
+		return res, err
+	}
+	img = orient(img, o.Orientation)
+	if n := o.MaxDimension; n > 0 {
+		b := img.Bounds()
+		if b.Dx() > n || b.Dy() > n {
+			img = imaging.Fit(img, n, n, imaging.Lanczos)
+		}
+	}
+	var buf bytes.Buffer
+	switch f {
+	case format.JPEG:
+		q := o.Quality
+		if q < 1 || q > 100 {
+			q = 92
+		}
+		err = imaging.Encode(&buf, img, imaging.JPEG, imaging.JPEGQuality(q))
+	case format.PNG:
+		err = imaging.Encode(&buf, img, imaging.PNG)
+	case format.GIF:
+		err = imaging.Encode(&buf, img, imaging.GIF)
+	case format.TIFF:
+		err = tiff.Encode(&buf, img, &tiff.Options{Compression: tiff.Deflate, Predictor: true})
+	}
+	if err != nil {
+		return res, fmt.Errorf("encode: %w", err)
+	}
+	res.Data = buf.Bytes()
+	switch f {
+	case format.JPEG:
+		res.Data = withJPEGICC(res.Data, jpegICC(data))
+	case format.PNG:
+		res.Data = withPNGChunk(res.Data, pngChunk(data, "iCCP"))
+	}
+	return res, nil
+}
+
+func decodeConfig(f format.Format, data []byte) (image.Config, error) {
+	r := bytes.NewReader(data)
+	var cfg image.Config
+	var err error
+	switch f {
+	case format.JPEG:
+		cfg, err = jpeg.DecodeConfig(r)
+	case format.PNG:
+		cfg, err = png.DecodeConfig(r)
+	case format.GIF:
+		cfg, err = gif.DecodeConfig(r)
+	case format.TIFF:
+		cfg, err = tiff.DecodeConfig(r)
+	default:
+		return cfg, fmt.Errorf("%w: %s", ErrUnsupported, f)
+	}
+	if err != nil {
+		return cfg, fmt.Errorf("%w: header", ErrDecode)
+	}
+	return cfg, nil
+}
+
+func decode(f format.Format, data []byte) (img image.Image, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("%w: decoder panic", ErrDecode)
+		}
+	}()
+	r := io.LimitReader(bytes.NewReader(data), int64(len(data)))
+	switch f {
+	case format.JPEG:
+		img, err = jpeg.Decode(r)
+	case format.PNG:
+		img, err = png.Decode(r)
+	case format.GIF:
+		img, err = gif.Decode(r)
+	case format.TIFF:
+		img, err = tiff.Decode(r)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: pixels", ErrDecode)
+	}
+	return img, nil
+}
+
+// orient applies EXIF orientation o (CIPA DC-008 Table 4) to img.
+func orient(img image.Image, o int) image.Image {
+	switch o {
+	case 2:
+		return imaging.FlipH(img)
+	case 3:
+		return imaging.Rotate180(img)
+	case 4:
+		return imaging.FlipV(img)
+	case 5:
+		return imaging.Transpose(img)
+	case 6:
+		return imaging.Rotate270(img)
+	case 7:
+		return imaging.Transverse(img)
+	case 8:
+		return imaging.Rotate90(img)
+	}
+	return img
+}
+
+// jpegICC returns the APP2 ICC_PROFILE payloads of a JPEG, in order.
+func jpegICC(data []byte) [][]byte {
+	var out [][]byte
+	for i := 2; i+4 <= len(data); {
+		if data[i] != 0xFF {
+			return out
+		}
+		m := data[i+1]
+		if m == 0xDA || m == 0xD9 {
+			return out
+		}
+		l := int(binary.BigEndian.Uint16(data[i+2:]))
+		if l < 2 || i+2+l > len(data) {
+			return out
+		}
+		p := data[i+4 : i+2+l]
+		if m == 0xE2 && bytes.HasPrefix(p, []byte("ICC_PROFILE\x00")) {
+			out = append(out, p)
+		}
+		i += 2 + l
+	}
+	return out
+}
+
+func withJPEGICC(enc []byte, chunks [][]byte) []byte {
+	if len(chunks) == 0 || len(enc) < 2 {
+		return enc
+	}
+	out := append([]byte{}, enc[:2]...)
+	for _, c := range chunks {
+		out = append(out, 0xFF, 0xE2)
+		out = binary.BigEndian.AppendUint16(out, uint16(len(c)+2))
+		out = append(out, c...)
+	}
+	return append(out, enc[2:]...)
+}
+
+// pngChunk returns the whole first chunk (length, type, data, CRC) of type
+// typ with a valid CRC, or nil.
+func pngChunk(data []byte, typ string) []byte {
+	for i := 8; i+12 <= len(data); {
+		n := int(binary.BigEndian.Uint32(data[i:]))
+		if n < 0 || n > len(data)-i-12 {
+			return nil
+		}
+		t := string(data[i+4 : i+8])
+		if t == typ {
+			c := data[i : i+12+n]
+			if crc32.ChecksumIEEE(c[4:8+n]) == binary.BigEndian.Uint32(c[8+n:]) {
+				return c
+			}
+			return nil
+		}
+		if t == "IDAT" || t == "IEND" {
+			return nil
+		}
+		i += 12 + n
+	}
+	return nil
+}
+
+// withPNGChunk inserts chunk right after IHDR of enc.
+func withPNGChunk(enc, chunk []byte) []byte {
+	if chunk == nil || len(enc) < 33 {
+		return enc
+	}
+	at := 8 + 12 + int(binary.BigEndian.Uint32(enc[8:]))
+	out := append([]byte{}, enc[:at]...)
+	out = append(out, chunk...)
+	return append(out, enc[at:]...)
+}
