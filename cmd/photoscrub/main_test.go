@@ -1,0 +1,175 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/photoscrub/photoscrub/pkg/cli"
+	"github.com/photoscrub/photoscrub/pkg/photoscrub"
+	"github.com/photoscrub/photoscrub/pkg/testimg"
+)
+
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){
+		"photoscrub": func() { os.Exit(cli.Run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+	})
+}
+
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir: "testdata/script",
+		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			"gen":     cmdGen,
+			"ps":      cmdPS,
+			"nometa":  cmdNoMeta,
+			"noleak":  cmdNoLeak,
+			"mkfifo":  cmdMkfifo,
+			"perm":    cmdPerm,
+			"samemod": cmdSameModTime,
+		},
+		Condition: func(cond string) (bool, error) {
+			switch cond {
+			case "root":
+				return os.Geteuid() == 0, nil
+			}
+			return false, errors.New("unknown condition " + cond)
+		},
+	})
+}
+
+// gen DIR writes generated photos with metadata into DIR.
+func cmdGen(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) != 1 {
+		ts.Fatalf("usage: gen DIR")
+	}
+	dir := ts.MkAbs(args[0])
+	files := map[string]testimg.JPEGOptions{
+		"everything.jpg":         testimg.Everything(),
+		"gps.jpg":                {GPS: true, Seed: 2},
+		"xmp-first.jpg":          {GPS: true, XMP: true, XMPBeforeExif: true, Seed: 3},
+		"station-a/officer1.jpg": {GPS: true, IPTC: true, Orientation: 6, ICC: true, Seed: 4},
+		"station-a/clean.jpg":    {Seed: 5},
+	}
+	for name, o := range files {
+		b, err := testimg.JPEG(o)
+		ts.Check(err)
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+		ts.Check(os.WriteFile(p, b, 0o644))
+	}
+	ts.Check(os.WriteFile(filepath.Join(dir, "notes.txt"), []byte("not a photo\n"), 0o644))
+}
+
+// ps WANT ARGS... runs photoscrub and checks its exit code.
+func cmdPS(ts *testscript.TestScript, neg bool, args []string) {
+	if len(args) < 1 {
+		ts.Fatalf("usage: ps EXITCODE [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	bin := ""
+	for _, d := range filepath.SplitList(ts.Getenv("PATH")) {
+		if p := filepath.Join(d, "photoscrub"); fileExists(p) {
+			bin = p
+			break
+		}
+	}
+	if bin == "" {
+		ts.Fatalf("photoscrub not in PATH")
+	}
+	cmd := exec.Command(bin, args[1:]...)
+	cmd.Dir = ts.MkAbs(".")
+	cmd.Env = append(os.Environ(), "PATH="+ts.Getenv("PATH"), "HOME="+ts.Getenv("HOME"))
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err = cmd.Run()
+	ts.Stdout().Write(stdout.Bytes())
+	ts.Stderr().Write(stderr.Bytes())
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		ts.Fatalf("run: %v", err)
+	}
+	if code != want {
+		ts.Fatalf("exit code %d, want %d\nstderr:\n%s", code, want, stderr.String())
+	}
+}
+
+func fileExists(p string) bool {
+	fi, err := os.Stat(p)
+	return err == nil && fi.Mode().IsRegular()
+}
+
+// nometa FILE... asserts every file is a supported image with no finding.
+func cmdNoMeta(ts *testscript.TestScript, neg bool, args []string) {
+	for _, a := range args {
+		b, err := os.ReadFile(ts.MkAbs(a))
+		ts.Check(err)
+		in, err := photoscrub.Inspect(b)
+		found := err != nil || len(in.Findings) > 0
+		if found != neg {
+			ts.Fatalf("%s: findings %+v err %v", a, in.Findings, err)
+		}
+	}
+}
+
+// noleak FILE... asserts no planted metadata value appears in the files.
+func cmdNoLeak(ts *testscript.TestScript, neg bool, args []string) {
+	needles := testimg.DefaultMarkers().Needles()
+	for _, a := range args {
+		b, err := os.ReadFile(ts.MkAbs(a))
+		ts.Check(err)
+		for _, n := range needles {
+			if bytes.Contains(b, []byte(n)) != neg {
+				if neg {
+					return
+				}
+				ts.Fatalf("%s contains the planted value %q", a, n)
+			}
+		}
+	}
+	if neg {
+		ts.Fatalf("no planted value found")
+	}
+}
+
+func cmdMkfifo(ts *testscript.TestScript, neg bool, args []string) {
+	for _, a := range args {
+		ts.Check(syscall.Mkfifo(ts.MkAbs(a), 0o644))
+	}
+}
+
+// perm MODE FILE checks a file's permission bits (octal).
+func cmdPerm(ts *testscript.TestScript, neg bool, args []string) {
+	want, err := strconv.ParseUint(args[0], 8, 32)
+	ts.Check(err)
+	fi, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if got := uint64(fi.Mode().Perm()); (got == want) == neg {
+		ts.Fatalf("%s: mode %o, want %o", args[1], got, want)
+	}
+}
+
+// samemod A B checks two files have the same modification time.
+func cmdSameModTime(ts *testscript.TestScript, neg bool, args []string) {
+	a, err := os.Stat(ts.MkAbs(args[0]))
+	ts.Check(err)
+	b, err := os.Stat(ts.MkAbs(args[1]))
+	ts.Check(err)
+	if a.ModTime().Equal(b.ModTime()) == neg {
+		ts.Fatalf("mtimes %v and %v", a.ModTime(), b.ModTime())
+	}
+	_ = strings.TrimSpace
+}
