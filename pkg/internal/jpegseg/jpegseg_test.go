@@ -201,7 +201,7 @@ func TestTruncations(t *testing.T) {
 func TestMalformedSegments(t *testing.T) {
 	base := mustJPEG(t, testimg.JPEGOptions{})
 	cases := map[string][]byte{
-		"length below 2": append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01}, base[2:]...),
+		"length below 2":  append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01}, base[2:]...),
 		"length past end": {0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 0x00},
 		"no eoi":          base[:len(base)-2],
 		"second soi":      append([]byte{0xFF, 0xD8, 0xFF, 0xD8}, base[2:]...),

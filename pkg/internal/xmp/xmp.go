@@ -1,18 +1,80 @@
-// Package xmp classifies XMP packets (ISO 16684-1) into photoscrub findings.
-//
-// PLACEHOLDER: the real implementation is being written.
 package xmp
 
 import (
-	"errors"
+	"strings"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
-// Inspect classifies the XMP packet and adds its findings to set under where.
-// Any packet yields at least one finding. A non-nil error means the packet
-// could not be fully parsed; an Unparsed finding has then been added.
+// Inspect classifies the XMP packet and adds its findings to set under
+// where: one finding per category, listing property names such as
+// "exif:GPSLatitude" (element and attribute forms, and the fields of
+// structures and arrays alike). Any packet yields at least one finding:
+// Other "XMP" when no property was found. A non-nil error (a FormatError)
+// means the packet could not be fully parsed: what was found before the
+// problem has been added, plus an Unparsed finding. Inspect never records
+// a property value and is safe for concurrent use with distinct sets.
 func Inspect(packet []byte, where string, set *meta.Set) error {
-	set.Add(meta.Unparsed, where)
-	return errors.New("xmp: not implemented")
+	// Local de-duplication keeps a packet of millions of names linear:
+	// meta.Set scans its (capped) tag list on every Add.
+	seen := map[string]bool{}
+	per := map[meta.Category]int{}
+	w := newWalker(func(tag string, c meta.Category) {
+		k := string(c) + "\x00" + tag
+		if seen[k] || per[c] >= maxTagsPerCategory {
+			return
+		}
+		seen[k] = true
+		per[c]++
+		set.Add(c, where, tag)
+	})
+	err := parse(packet, w)
+	if err != nil {
+		set.Add(meta.Unparsed, where, "XMP")
+		return err
+	}
+	if w.props == 0 {
+		set.Add(meta.Other, where, "XMP")
+	}
+	return nil
+}
+
+// ExtendedGUID returns the value of xmpNote:HasExtendedXMP in packet (the
+// main XMP packet of a JPEG), which names the Extended XMP segments that
+// belong to it (XMP Specification Part 3, 1.1.3.1). It reports false when
+// the property is absent or its value is not 32 hexadecimal digits. The
+// GUID is an identifier: callers use it to link segments and must never put
+// it in a finding.
+func ExtendedGUID(packet []byte) (string, bool) {
+	w := newWalker(nil)
+	_ = parse(packet, w) // a GUID seen before a syntax error is still valid
+	g := strings.TrimSpace(w.guid)
+	if !w.guidOK || !isGUID(g) {
+		return "", false
+	}
+	return g, true
+}
+
+func parse(packet []byte, w *walker) error {
+	if len(packet) > maxPacket {
+		return FormatError("packet too large")
+	}
+	doc, err := toUTF8(packet)
+	if err != nil {
+		return err
+	}
+	return w.run(doc)
+}
+
+func isGUID(s string) bool {
+	if len(s) != 32 {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }
