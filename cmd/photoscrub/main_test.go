@@ -36,6 +36,11 @@ func TestScripts(t *testing.T) {
 			"mkfifo":  cmdMkfifo,
 			"perm":    cmdPerm,
 			"samemod": cmdSameModTime,
+			"truncjpeg": func(ts *testscript.TestScript, neg bool, args []string) {
+				b, err := testimg.JPEG(testimg.JPEGOptions{GPS: true})
+				ts.Check(err)
+				ts.Check(os.WriteFile(ts.MkAbs(args[0]), b[:len(b)/2], 0o644))
+			},
 		},
 		Condition: func(cond string) (bool, error) {
 			switch cond {

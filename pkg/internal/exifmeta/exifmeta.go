@@ -12,6 +12,7 @@ import (
 // validated. Its text never holds a value from the block.
 type FormatError string
 
+// Error implements error.
 func (e FormatError) Error() string { return "exifmeta: " + string(e) }
 
 // Inspect classifies the EXIF block tiff, which begins with the TIFF header

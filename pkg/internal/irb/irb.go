@@ -98,6 +98,7 @@ var resources = map[uint16]struct {
 func InspectIRB(data []byte, where string, set *meta.Set) error {
 	n := 0
 	off := 0
+	st := state{seen: map[uint16]bool{}}
 	for off < len(data) {
 		rest := data[off:]
 		if allZero(rest) {
@@ -123,7 +124,7 @@ func InspectIRB(data []byte, where string, set *meta.Set) error {
 		if size > uint64(len(rest)-p) {
 			return irbFail(set, where, fmt.Sprintf("resource 0x%04X at offset %d declares %d bytes, %d remain", id, off, size, len(rest)-p))
 		}
-		classifyResource(id, rest[p:p+int(size)], where, set)
+		st.classify(id, rest[p:p+int(size)], where, set)
 		n++
 		next := uint64(off) + uint64(p) + size + size&1
 		off = int(min(next, uint64(len(data)))) // a missing final pad byte is tolerated
@@ -157,9 +158,31 @@ func allZero(b []byte) bool {
 	return true
 }
 
-// classifyResource adds the findings for one resource's data. Errors of
-// nested parsers are already recorded as Unparsed findings by them.
-func classifyResource(id uint16, d []byte, where string, set *meta.Set) {
+// maxNested bounds the embedded payloads (IPTC, EXIF, XMP) parsed in one
+// call; a real IRB has one of each. Further ones are reported Unparsed.
+const maxNested = 64
+
+// state is what one InspectIRB call remembers across resources.
+type state struct {
+	nested int
+	seen   map[uint16]bool // simple resources already reported
+}
+
+// classify adds the findings for one resource's data. Errors of nested
+// parsers are already recorded as Unparsed findings by them.
+func (st *state) classify(id uint16, d []byte, where string, set *meta.Set) {
+	if id == 0x0404 || id == 0x0422 || id == 0x0423 || id == 0x0424 {
+		if st.nested >= maxNested {
+			set.Add(meta.Unparsed, where, "TooManyEmbeddedPayloads")
+			return
+		}
+		st.nested++
+	} else {
+		if st.seen[id] {
+			return
+		}
+		st.seen[id] = true
+	}
 	switch {
 	case id == 0x0404:
 		_ = InspectIIM(d, where+"/IPTC", set)

@@ -24,6 +24,7 @@ var (
 	idFPXR      = []byte("FPXR\x00")
 	idPhotoshop = []byte("Photoshop 3.0\x00")
 	idAdobe     = []byte("Adobe")
+	idFLIR      = []byte("FLIR\x00")
 )
 
 // maxTrailerImages bounds how many concatenated images after EOI are
@@ -84,6 +85,7 @@ func inspectTrailer(rest []byte, set *meta.Set) {
 // that holds one.
 func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
 	var ext extXMP
+	var irbData []byte // Photoshop IRB may span several APP13 segments
 	for _, st := range s.Strays {
 		set.Add(meta.Other, prefix+"bytes between segments", fmt.Sprintf("%d bytes", st.Len))
 	}
@@ -116,7 +118,14 @@ func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
 		case g.Marker == APP2 && bytes.HasPrefix(p, idFPXR):
 			set.Add(meta.Embedded, prefix+"APP2 FPXR", "FlashPixPreview")
 		case g.Marker == 0xED && bytes.HasPrefix(p, idPhotoshop):
-			_ = irb.InspectIRB(p[len(idPhotoshop):], prefix+"APP13 Photoshop", set)
+			irbData = append(irbData, p[len(idPhotoshop):]...)
+		case g.Marker == APP1 && bytes.HasPrefix(p, idFLIR):
+			// FLIR FFF records (thermal cameras) carry GPSInfo, CameraInfo
+			// with serial numbers and the raw thermal image: report all
+			// three without relying on a vendor parser; the segment goes.
+			set.Add(meta.Location, prefix+"APP1 FLIR", "FLIRGPSInfo")
+			set.Add(meta.Identity, prefix+"APP1 FLIR", "FLIRCameraInfo")
+			set.Add(meta.Embedded, prefix+"APP1 FLIR", "FLIRRawData")
 		case g.Marker == 0xEE && bytes.HasPrefix(p, idAdobe):
 			// Colour transform flag: needed to decode, kept.
 		case g.Marker == 0xEB && len(p) >= 2 && p[0] == 'J' && p[1] == 'P':
@@ -128,6 +137,9 @@ func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
 		}
 	}
 	ext.finish(prefix, set)
+	if irbData != nil {
+		_ = irb.InspectIRB(irbData, prefix+"APP13 Photoshop", set)
+	}
 	return orientation
 }
 

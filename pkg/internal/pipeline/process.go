@@ -21,6 +21,10 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
+// testHookFile, when set by tests, runs at the start of every file inside
+// the per-file boundary (to inject panics and delays).
+var testHookFile func(rel string)
+
 // proc holds what every worker shares.
 type proc struct {
 	cfg         Config
@@ -125,6 +129,9 @@ func fail(base *Result, reason, msg string) *Result {
 
 // file processes one regular file.
 func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result {
+	if testHookFile != nil {
+		testHookFile(c.Rel)
+	}
 	r := *base
 	root := p.roots[c.Root]
 	if p.cfg.MaxFileSize > 0 && c.Info.Size() > p.cfg.MaxFileSize {
@@ -137,12 +144,12 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 		var e *readError
 		if errors.As(err, &e) {
 			r.Status, r.Reason, r.Error = StatusSkipped, e.reason, e.msg
-			if e.reason == ReasonUnreadable {
+			if e.reason == ReasonIO {
 				r.Status = StatusFailed
 			}
 			return &r
 		}
-		return fail(&r, ReasonUnreadable, "cannot read the file")
+		return fail(&r, ReasonIO, "cannot read the file")
 	}
 	r.SizeBefore = int64(len(data))
 	sum := sha256.Sum256(data)
@@ -280,7 +287,7 @@ func commitFailure(r *Result, err error) *Result {
 	case errors.Is(err, safefile.ErrExists):
 		r.Reason, r.Error = ReasonExists, "output file already exists; not overwritten"
 	default:
-		r.Reason, r.Error = ReasonWrite, "cannot write the file; original untouched"
+		r.Reason, r.Error = ReasonIO, "cannot write the file; original untouched"
 	}
 	return r
 }
@@ -298,12 +305,12 @@ func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
 		if errors.Is(err, syscall.ELOOP) {
 			return nil, nil, &readError{ReasonSymlink, "path is a symbolic link"}
 		}
-		return nil, nil, &readError{ReasonUnreadable, "cannot open the file"}
+		return nil, nil, &readError{ReasonIO, "cannot open the file"}
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, &readError{ReasonUnreadable, "cannot stat the file"}
+		return nil, nil, &readError{ReasonIO, "cannot stat the file"}
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, nil, &readError{ReasonNotRegular, "not a regular file"}
@@ -315,7 +322,7 @@ func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
 	buf := make([]byte, 0, size+1)
 	buf, err = readAll(f, buf, size)
 	if err != nil {
-		return nil, nil, &readError{ReasonUnreadable, "cannot read the file"}
+		return nil, nil, &readError{ReasonIO, "cannot read the file"}
 	}
 	return buf, fi, nil
 }

@@ -20,7 +20,7 @@ const (
 const (
 	ReasonSymlink     = "symlink"
 	ReasonNotRegular  = "not-regular"
-	ReasonUnreadable  = "unreadable"
+	ReasonIO          = "io"
 	ReasonNotImage    = "not-image"
 	ReasonFormat      = "unsupported-format"
 	ReasonParse       = "parse"
@@ -32,7 +32,6 @@ const (
 	ReasonHardlinked  = "hardlinked"
 	ReasonReadOnly    = "read-only"
 	ReasonNoSpace     = "no-space"
-	ReasonWrite       = "write"
 	ReasonExists      = "exists"
 	ReasonDecode      = "decode"
 	ReasonStaleTemp   = "stale-temp"
