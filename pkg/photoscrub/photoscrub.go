@@ -13,7 +13,6 @@ package photoscrub
 import (
 	"errors"
 
-	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/strip"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
@@ -41,7 +40,7 @@ type Inspection struct {
 // for a format it cannot parse, and a non-nil error when the container is
 // malformed (the Inspection then holds an "unparsed" finding).
 func Inspect(data []byte) (Inspection, error) {
-	f := format.Sniff(data[:min(len(data), format.HeadSize)])
+	f := strip.Sniff(data)
 	in := Inspection{Format: string(f)}
 	if !strip.Supported(f) {
 		return in, ErrUnsupported
@@ -56,7 +55,7 @@ func Inspect(data []byte) (Inspection, error) {
 // the result: no finding left and the coded image data unchanged. A file
 // with nothing to remove is returned as is.
 func Clean(data []byte, keep meta.Keep) ([]byte, error) {
-	f := format.Sniff(data[:min(len(data), format.HeadSize)])
+	f := strip.Sniff(data)
 	if !strip.Supported(f) {
 		return nil, ErrUnsupported
 	}

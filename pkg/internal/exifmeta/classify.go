@@ -38,12 +38,19 @@ func classify(t *tiffifd.TIFF, where string, set *meta.Set) {
 			gpsEntries += len(d.Entries)
 			continue
 		case tiffifd.KindInterop:
+			set.Add(meta.Other, w, "InteropIFD") // present at all: not orientation-only
 			for _, e := range d.Entries {
 				if !interopStructural[e.Tag] {
 					set.Add(meta.Other, w, hexName("InteropTag", e.Tag))
 				}
 			}
 			continue
+		}
+		if d.Kind == tiffifd.KindExif {
+			// An Exif IFD is never part of an orientation-only block, so
+			// even one holding only structural tags is reported (and so
+			// removed), leaving nothing but IFD0 layout tags behind.
+			set.Add(meta.Other, w, "ExifIFD")
 		}
 		for _, e := range d.Entries {
 			switch {

@@ -108,7 +108,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		defer p.closeOutputs()
 	}
 
-	g, gctx := errgroup.WithContext(ctx)
+	runCtx, stopRun := context.WithCancel(ctx)
+	defer stopRun()
+	g, gctx := errgroup.WithContext(runCtx)
 	window := cfg.Jobs * 4
 	type job struct {
 		seq int
@@ -185,7 +187,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		}
 	}
 	if sinkErr != nil {
-		// Drain so the workers can finish, then report the sink failure.
+		// Stop the walker and workers, drain so they can finish, then
+		// report the sink failure.
+		stopRun()
 		go func() {
 			for range results {
 			}

@@ -154,7 +154,7 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 	r.SizeBefore = int64(len(data))
 	sum := sha256.Sum256(data)
 	r.SHA256Before = hex.EncodeToString(sum[:])
-	f := format.Sniff(data[:min(len(data), format.HeadSize)])
+	f := strip.Sniff(data)
 	r.Format = string(f)
 	if hint := format.ByExtension(c.Rel); hint != format.Unknown && hint != f && f != format.Empty && f != format.Unknown {
 		r.FormatNote = fmt.Sprintf("extension suggests %s, content is %s", hint, f)
@@ -176,6 +176,10 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 	r.Warnings = append(r.Warnings, in.Warnings...)
 	if err != nil {
 		r.Status, r.Reason, r.Error = StatusFailed, ReasonParse, fmt.Sprintf("cannot parse the %s structure", f)
+		return &r
+	}
+	if !strip.Rewritable(f) {
+		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("%s files are inspected but not rewritten", f)
 		return &r
 	}
 	if !p.cfg.Scrub {

@@ -9,8 +9,13 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/bmff"
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
+	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
 	"github.com/photoscrub/photoscrub/pkg/internal/jpegseg"
+	"github.com/photoscrub/photoscrub/pkg/internal/pngchunk"
+	"github.com/photoscrub/photoscrub/pkg/internal/tifffile"
+	"github.com/photoscrub/photoscrub/pkg/internal/webpriff"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
@@ -33,7 +38,19 @@ type handler struct {
 
 var handlers = map[format.Format]handler{
 	format.JPEG: {inspect: jpegseg.Inspect, strip: jpegseg.Strip, sameImage: jpegseg.SameImage},
+	format.PNG:  {inspect: pngchunk.Inspect, strip: pngchunk.Strip, sameImage: pngchunk.SameImage},
+	format.GIF:  {inspect: gifext.Inspect, strip: gifext.Strip, sameImage: gifext.SameImage},
+	format.WebP: {inspect: webpriff.Inspect, strip: webpriff.Strip, sameImage: webpriff.SameImage},
+	format.TIFF: {inspect: tifffile.Inspect, strip: tifffile.Strip, sameImage: tifffile.SameImage,
+		unsupported: func(err error) bool { return errors.Is(err, tifffile.ErrUnsupported) }},
+	// Camera raw built on TIFF: inspected for the audit, never rewritten.
+	format.RAW:  {inspect: tifffile.Inspect},
+	format.HEIF: bmffHandler,
+	format.AVIF: bmffHandler,
 }
+
+var bmffHandler = handler{inspect: bmff.Inspect, strip: bmff.Strip, sameImage: bmff.SameImage,
+	unsupported: func(err error) bool { return errors.Is(err, bmff.ErrUnsupported) }}
 
 func lookup(f format.Format) (handler, error) {
 	h, ok := handlers[f]
@@ -43,10 +60,27 @@ func lookup(f format.Format) (handler, error) {
 	return h, nil
 }
 
+// Sniff returns the format of data by its magic bytes, refining TIFF into
+// camera raw (DNG, CR2, NEF, ARW, PEF...: detected, never rewritten).
+func Sniff(data []byte) format.Format {
+	f := format.Sniff(data[:min(len(data), format.HeadSize)])
+	if f == format.TIFF && tifffile.IsRaw(data) {
+		return format.RAW
+	}
+	return f
+}
+
 // Supported reports whether format f can be inspected and scrubbed.
 func Supported(f format.Format) bool {
 	_, ok := handlers[f]
 	return ok
+}
+
+// Rewritable reports whether files of format f can be scrubbed (camera
+// raw files are inspected only).
+func Rewritable(f format.Format) bool {
+	h, ok := handlers[f]
+	return ok && h.strip != nil
 }
 
 // Inspect classifies every metadata part of data, a file of format f.
@@ -64,6 +98,9 @@ func Lossless(f format.Format, data []byte, in meta.Inspection, keep meta.Keep) 
 	h, err := lookup(f)
 	if err != nil {
 		return nil, err
+	}
+	if h.strip == nil {
+		return nil, fmt.Errorf("%w: %s", ErrUnsupported, f)
 	}
 	out, err := h.strip(data, keep)
 	if err != nil {
