@@ -11,14 +11,16 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/cli"
 )
 
-func main() {
+func main() { os.Exit(run()) }
+
+// run is main without the exit, shared with the testscript tests. After
+// the first SIGINT/SIGTERM the run stops dispatching and rolls back what is
+// not committed; the default handler is then restored, so a second signal
+// ends the process at once (commits are atomic renames: no original is
+// ever half-written).
+func run() int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	// After the first signal the run stops dispatching and rolls back what is
-	// not committed; restoring the default handler makes a second signal end
-	// the process at once (commits are atomic renames, so no original is
-	// ever half-written).
+	defer stop()
 	go func() { <-ctx.Done(); stop() }()
-	code := cli.Run(ctx, os.Args, os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	return cli.Run(ctx, os.Args, os.Stdout, os.Stderr)
 }

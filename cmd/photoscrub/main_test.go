@@ -2,8 +2,9 @@ package main
 
 import (
 	"bytes"
-	"context"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -14,14 +15,13 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/photoscrub/photoscrub/pkg/cli"
 	"github.com/photoscrub/photoscrub/pkg/photoscrub"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"photoscrub": func() { os.Exit(cli.Run(context.Background(), os.Args, os.Stdout, os.Stderr)) },
+		"photoscrub": func() { os.Exit(run()) },
 	})
 }
 
@@ -29,13 +29,15 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"gen":     cmdGen,
-			"ps":      cmdPS,
-			"nometa":  cmdNoMeta,
-			"noleak":  cmdNoLeak,
-			"mkfifo":  cmdMkfifo,
-			"perm":    cmdPerm,
-			"samemod": cmdSameModTime,
+			"gen":      cmdGen,
+			"ps":       cmdPS,
+			"nometa":   cmdNoMeta,
+			"noleak":   cmdNoLeak,
+			"mkfifo":   cmdMkfifo,
+			"perm":     cmdPerm,
+			"samemod":  cmdSameModTime,
+			"genmany":  cmdGenMany,
+			"onceeach": cmdOnceEach,
 			"truncjpeg": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := testimg.JPEG(testimg.JPEGOptions{GPS: true})
 				ts.Check(err)
@@ -177,4 +179,47 @@ func cmdSameModTime(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Fatalf("mtimes %v and %v", a.ModTime(), b.ModTime())
 	}
 	_ = strings.TrimSpace
+}
+
+// genmany DIR N writes N small JPEGs with GPS into DIR (10 sub-folders).
+func cmdGenMany(ts *testscript.TestScript, neg bool, args []string) {
+	n, err := strconv.Atoi(args[1])
+	ts.Check(err)
+	dir := ts.MkAbs(args[0])
+	for i := 0; i < n; i++ {
+		b, err := testimg.JPEG(testimg.JPEGOptions{Width: 16, Height: 16, Seed: int64(i), GPS: true})
+		ts.Check(err)
+		p := filepath.Join(dir, fmt.Sprintf("f%02d", i%10), fmt.Sprintf("p%05d.jpg", i))
+		ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+		ts.Check(os.WriteFile(p, b, 0o644))
+	}
+}
+
+// onceeach N REPORT... checks that N distinct files are recorded scrubbed
+// or clean, each in exactly one of the reports.
+func cmdOnceEach(ts *testscript.TestScript, neg bool, args []string) {
+	want, err := strconv.Atoi(args[0])
+	ts.Check(err)
+	seen := map[string]int{}
+	for _, a := range args[1:] {
+		b, err := os.ReadFile(ts.MkAbs(a))
+		ts.Check(err)
+		for _, line := range bytes.Split(b, []byte("\n")) {
+			var r struct{ Type, Path, Status string }
+			if json.Unmarshal(line, &r) != nil || r.Type != "file" {
+				continue
+			}
+			if r.Status == "scrubbed" || r.Status == "clean" {
+				seen[r.Path]++
+			}
+		}
+	}
+	for p, n := range seen {
+		if n != 1 {
+			ts.Fatalf("%s done %d times", p, n)
+		}
+	}
+	if len(seen) != want {
+		ts.Fatalf("%d files done, want %d", len(seen), want)
+	}
 }

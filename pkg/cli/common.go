@@ -33,6 +33,12 @@ type commonOptions struct {
 	SignKey     string
 	RedactKey   string
 	Quiet       bool
+	HTML        string
+	FilesFrom   string
+	Shard       pipeline.Shard
+	Resume      string
+	CPUProfile  string
+	MemProfile  string
 }
 
 func commonFlags() []ucli.Flag {
@@ -48,7 +54,13 @@ func commonFlags() []ucli.Flag {
 		&ucli.StringFlag{Name: "purpose", Usage: "why, recorded in the report header"},
 		&ucli.StringFlag{Name: "sign-key", Usage: "sign the report seal with the Ed25519 private key in `FILE`"},
 		&ucli.StringFlag{Name: "redact-paths", Usage: "replace paths in the report by HMAC tokens keyed with the secret in `FILE`"},
-		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors"},
+		&ucli.BoolFlag{Name: "quiet", Aliases: []string{"q"}, Usage: "print nothing but errors (no progress bar)"},
+		&ucli.StringFlag{Name: "html", Usage: "also write a self-contained HTML summary to `FILE` (needs --report)"},
+		&ucli.StringFlag{Name: "files-from", Usage: "process the paths listed in `FILE` ('-' for stdin; newline- or NUL-separated), relative to the single PATH"},
+		&ucli.StringFlag{Name: "shard", Usage: "process only shard `I/N` (0-based) of the input, partitioned by a hash of each relative path"},
+		&ucli.StringFlag{Name: "resume", Usage: "skip files an earlier (interrupted) `REPORT` shows done and that are unchanged since"},
+		&ucli.StringFlag{Name: "cpuprofile", Hidden: true},
+		&ucli.StringFlag{Name: "memprofile", Hidden: true},
 	}
 }
 
@@ -63,6 +75,21 @@ func readCommon(c *ucli.Context, verb string) (commonOptions, error) {
 		MaxFileSize: c.Int64("max-file-size"), MaxPixels: c.Int64("max-pixels"),
 		Operator: c.String("operator"), Purpose: c.String("purpose"), SignKey: c.String("sign-key"),
 		RedactKey: c.String("redact-paths"), Quiet: c.Bool("quiet"),
+		HTML: c.String("html"), FilesFrom: c.String("files-from"), Resume: c.String("resume"),
+		CPUProfile: c.String("cpuprofile"), MemProfile: c.String("memprofile"),
+	}
+	if sh := c.String("shard"); sh != "" {
+		var i, n int
+		if _, err := fmt.Sscanf(sh, "%d/%d", &i, &n); err != nil || n < 1 || i < 0 || i >= n || fmt.Sprintf("%d/%d", i, n) != sh {
+			return o, usagef("--shard takes I/N with 0 <= I < N, e.g. photoscrub %s --shard 0/4 PATH", verb)
+		}
+		o.Shard = pipeline.Shard{Index: i, Of: n}
+	}
+	if o.FilesFrom != "" && len(paths) != 1 {
+		return o, usagef("--files-from needs exactly one PATH, the directory the listed paths are relative to, e.g. photoscrub %s --files-from list.txt /store", verb)
+	}
+	if o.HTML != "" && o.Report == "" {
+		return o, usagef("--html needs --report FILE (the page is rendered from the sealed report)")
 	}
 	if o.Jobs < 1 || o.Jobs > 1024 {
 		return o, usagef("--jobs must be between 1 and 1024, e.g. photoscrub %s --jobs %d PATH...", verb, runtime.NumCPU())
@@ -83,6 +110,27 @@ func readCommon(c *ucli.Context, verb string) (commonOptions, error) {
 // run is what scan and scrub share: open the report outputs, run the
 // pipeline, seal the report and work out the exit code.
 func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.Header, stdout, stderr io.Writer) error {
+	if co.Resume != "" {
+		set, err := loadResume(co.Resume, co.Paths)
+		if err != nil {
+			return &exitError{ExitUsage, err.Error()}
+		}
+		cfg.Resume = set.done
+		cfg.Own = append(cfg.Own, co.Resume)
+	}
+	if co.FilesFrom != "" {
+		src, closeList, err := listSource(co.FilesFrom)
+		if err != nil {
+			return &exitError{ExitUsage, err.Error()}
+		}
+		defer closeList()
+		cfg.FilesFrom = src
+		hdr.Options.FilesFrom = true
+	}
+	cfg.Shard = co.Shard
+	if co.Shard.Of > 1 {
+		hdr.Options.Shard = fmt.Sprintf("%d/%d", co.Shard.Index, co.Shard.Of)
+	}
 	var opts report.Options
 	if co.SignKey != "" {
 		k, err := report.LoadPrivateKey(co.SignKey)
@@ -130,6 +178,20 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 		}
 		writers = append(writers, w)
 	}
+	if co.CPUProfile != "" {
+		stop, err := startCPUProfile(co.CPUProfile)
+		if err != nil {
+			return &exitError{ExitUsage, err.Error()}
+		}
+		defer stop()
+	}
+	if co.MemProfile != "" {
+		defer writeMemProfile(co.MemProfile)
+	}
+	bar := newProgress(stderr, co.Quiet)
+	if bar != nil {
+		cfg.Progress = bar
+	}
 	var tally tally
 	cfg.Sink = func(r *pipeline.Result) error {
 		tally.add(r)
@@ -145,6 +207,9 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 		return nil
 	}
 	sum, err := pipeline.Run(ctx, cfg)
+	if bar != nil {
+		bar.finish()
+	}
 	code := tally.exitCode(cfg.Scrub && !cfg.DryRun)
 	var fatalMsg string
 	switch {
@@ -166,6 +231,11 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	for _, c := range closers {
 		if cerr := c(); cerr != nil && code != ExitFatal {
 			code, fatalMsg = ExitFatal, "cannot complete the csv file"
+		}
+	}
+	if co.HTML != "" && co.Report != "" && code != ExitFatal {
+		if err := writeHTMLFile(co.Report, co.HTML); err != nil {
+			code, fatalMsg = ExitFatal, err.Error()
 		}
 	}
 	if !co.Quiet {

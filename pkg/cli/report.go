@@ -14,6 +14,9 @@ func reportCommand() *ucli.Command {
 		Name:  "report",
 		Usage: "work with saved audit reports",
 		Subcommands: []*ucli.Command{
+			reportSummaryCommand(),
+			reportHTMLCommand(),
+			reportMergeCommand(),
 			{
 				Name:      "verify",
 				Usage:     "recompute a report's hash chain (and signature) and name the first bad record",

@@ -30,6 +30,9 @@ type scrubOptions struct {
 	Keep         meta.Keep
 	Hardlinks    string
 	Force        bool
+	BackupDir    string
+	CleanStale   bool
+	Xattrs       bool
 }
 
 func scrubCommand() *ucli.Command {
@@ -48,6 +51,9 @@ func scrubCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
 			&ucli.StringFlag{Name: "hardlinks", Value: "refuse", Usage: "files with several hard links: refuse (report them) or rewrite (clean the shared inode in place)"},
 			&ucli.BoolFlag{Name: "force", Usage: "also rewrite read-only files"},
+			&ucli.StringFlag{Name: "backup-dir", Usage: "with --in-place, keep a copy of each original in `DIR` (outside every input; the copies hold the metadata)"},
+			&ucli.BoolFlag{Name: "clean-stale", Usage: "remove temp files left in the input by a killed run (always reported)"},
+			&ucli.BoolFlag{Name: "xattrs", Usage: "copy user extended attributes to rewritten files"},
 		),
 		Action: func(c *ucli.Context) error {
 			co, err := readCommon(c, "scrub")
@@ -58,6 +64,7 @@ func scrubCommand() *ucli.Command {
 				commonOptions: co, OutDir: c.String("out"), InPlace: c.Bool("in-place"), Mode: c.String("mode"),
 				Quality: c.Int("quality"), MaxDimension: c.Int("max-dimension"), MemoryBudget: c.Int64("memory-budget"),
 				DryRun: c.Bool("dry-run"), Hardlinks: c.String("hardlinks"), Force: c.Bool("force"),
+				BackupDir: c.String("backup-dir"), CleanStale: c.Bool("clean-stale"), Xattrs: c.Bool("xattrs"),
 			}
 			if err := o.validate(c.String("keep")); err != nil {
 				return err
@@ -97,6 +104,14 @@ func (o *scrubOptions) validate(keep string) error {
 			return usagef("--keep takes orientation, icc, both or none, e.g. photoscrub scrub --keep orientation,icc --out cleaned %s", paths)
 		}
 	}
+	if o.BackupDir != "" {
+		if !o.InPlace {
+			return usagef("--backup-dir only makes sense with --in-place (--out never changes the originals)")
+		}
+		if root, bad := pipeline.Overlap(o.BackupDir, o.Paths); bad {
+			return usagef("--backup-dir %s overlaps the input %s; backups hold the metadata and must live outside every input, e.g. --backup-dir ../photoscrub-backup", o.BackupDir, root)
+		}
+	}
 	if o.OutDir != "" {
 		if root, bad := pipeline.Overlap(o.OutDir, o.Paths); bad {
 			return usagef("--out %s overlaps the input %s; choose a directory outside every input, e.g. photoscrub scrub --out %s %s",
@@ -113,6 +128,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 		Reencode: opts.Mode == "reencode", Quality: opts.Quality, MaxDimension: opts.MaxDimension,
 		MaxPixels: opts.MaxPixels, MemoryBudget: opts.MemoryBudget, Keep: opts.Keep, Jobs: opts.Jobs,
 		Exclude: opts.Exclude, FileTimeout: opts.FileTimeout, MaxFileSize: opts.MaxFileSize, Force: opts.Force,
+		BackupDir: opts.BackupDir, CleanStale: opts.CleanStale, Xattrs: opts.Xattrs,
 	}
 	if opts.Hardlinks == "rewrite" {
 		cfg.Hardlinks = safefile.Rewrite

@@ -23,7 +23,7 @@ type tally struct {
 // duplicate was processed under its other name, our own files are ours.
 var notBlocking = map[string]bool{
 	pipeline.ReasonSymlink: true, pipeline.ReasonNotRegular: true, pipeline.ReasonNotImage: true,
-	"duplicate": true, pipeline.ReasonStaleTemp: true,
+	"duplicate": true, pipeline.ReasonStaleTemp: true, "outside-root": true,
 }
 
 func (t *tally) add(r *pipeline.Result) {

@@ -51,11 +51,12 @@ func Merge(out io.Writer, h Header, opts Options, pub ed25519.PublicKey, inputs 
 		if !equalSettings(o, h.Options) {
 			return "", fmt.Errorf("report: merge: input %d was made with different options", i+1)
 		}
+		// Shards of one store share their roots: the merged header lists
+		// each distinct root once and file records are re-indexed.
 		for _, r := range st.header.Roots {
-			if slices.Contains(h.Roots, r) {
-				return "", fmt.Errorf("report: merge: input %d repeats a root of an earlier input", i+1)
+			if !slices.Contains(h.Roots, r) {
+				h.Roots = append(h.Roots, r)
 			}
-			h.Roots = append(h.Roots, r)
 		}
 		if slices.Contains(h.Merged, st.header.RunID) {
 			return "", fmt.Errorf("report: merge: input %d repeats run %s", i+1, st.header.RunID)
@@ -67,23 +68,36 @@ func Merge(out io.Writer, h Header, opts Options, pub ed25519.PublicKey, inputs 
 		exit = max(exit, st.seal.ExitCode)
 		interrupted = interrupted || st.seal.Interrupted
 	}
-	w, err := newWriter(out, h, opts, true)
-	if err != nil {
-		return "", err
-	}
-	offset := 0
-	for _, st := range states {
+	// Check every record before writing anything: a refused merge writes
+	// nothing.
+	seen := map[string]int{}
+	var records []File
+	for i, st := range states {
 		for _, line := range st.files {
 			var f File
 			if err := json.Unmarshal(line, &f); err != nil {
 				return "", fmt.Errorf("report: merge: %w", err)
 			}
-			f.Root += offset
-			if err := w.WriteFile(&f); err != nil {
-				return "", err
+			if f.Root < 0 || f.Root >= len(st.header.Roots) {
+				return "", fmt.Errorf("report: merge: input %d: record seq %d has no root", i+1, f.Seq)
 			}
+			f.Root = slices.Index(h.Roots, st.header.Roots[f.Root])
+			key := fmt.Sprintf("%d\x00%s", f.Root, f.Path)
+			if j, dup := seen[key]; dup {
+				return "", fmt.Errorf("report: merge: inputs %d and %d both record the same file (seq %d): runs must cover disjoint parts", j+1, i+1, f.Seq)
+			}
+			seen[key] = i
+			records = append(records, f)
 		}
-		offset += len(st.header.Roots)
+	}
+	w, err := newWriter(out, h, opts, true)
+	if err != nil {
+		return "", err
+	}
+	for i := range records {
+		if err := w.WriteFile(&records[i]); err != nil {
+			return "", err
+		}
 	}
 	return w.Close(Summary{ExitCode: exit, Interrupted: interrupted})
 }
@@ -91,5 +105,6 @@ func Merge(out io.Writer, h Header, opts Options, pub ed25519.PublicKey, inputs 
 func equalSettings(a, b Settings) bool {
 	ea, eb := a.Exclude, b.Exclude
 	a.Exclude, b.Exclude = nil, nil
+	a.Shard, b.Shard = "", "" // shards of one run differ only here
 	return reflect.DeepEqual(a, b) && slices.Equal(ea, eb)
 }

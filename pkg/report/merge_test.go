@@ -62,9 +62,21 @@ func TestMerge(t *testing.T) {
 		t.Errorf("seal %+v", s)
 	}
 
-	// Refusals: a tampered input, overlapping roots, different options.
+	// Refusals: a tampered input, the same file twice, different options.
 	bad := bytes.Replace(b, []byte(`"failed"`), []byte(`"clean"`), 1)
-	c := runReport(t, strings.Repeat("c", 32), "/srv/a", Options{}, nil, 0)
+	// Shards share a root: allowed when their files are disjoint, refused
+	// when the same file appears in both.
+	c := runReport(t, strings.Repeat("c", 32), "/srv/a", Options{}, fs[:1], 0)
+	shard := runReport(t, strings.Repeat("e", 32), "/srv/a", Options{}, fs[2:3], 0)
+	var so bytes.Buffer
+	if _, err := Merge(&so, Header{}, Options{}, nil, bytes.NewReader(a), bytes.NewReader(shard)); err != nil {
+		t.Fatalf("disjoint shards of one root: %v", err)
+	}
+	var sh Header
+	json.Unmarshal(splitLines(so.Bytes())[0], &sh)
+	if len(sh.Roots) != 1 {
+		t.Errorf("merged shard roots %v", sh.Roots)
+	}
 	h2 := testHeader()
 	h2.RunID, h2.Roots, h2.Options.Quality = strings.Repeat("d", 32), []string{"/srv/d"}, 50
 	var dbuf bytes.Buffer
@@ -72,7 +84,7 @@ func TestMerge(t *testing.T) {
 	dw.Close(Summary{})
 	for name, in := range map[string][][]byte{
 		"tampered":      {a, bad},
-		"same root":     {a, c},
+		"same file":     {a, c},
 		"options":       {a, dbuf.Bytes()},
 		"same run":      {a, a},
 		"wrong key sig": {a},

@@ -68,12 +68,13 @@ const (
 	ReasonExists            Reason = "exists"             // the output file already exists (--out)
 	ReasonDecode            Reason = "decode"             // pixels do not decode (re-encode mode)
 	ReasonStaleTemp         Reason = "stale-temp"         // a temp file left by an earlier, killed run
+	ReasonOutsideRoot       Reason = "outside-root"       // a listed path that leaves its root (--files-from)
 )
 
 var reasons = []Reason{ReasonSymlink, ReasonNotRegular, ReasonHardlinked, ReasonReadOnly,
 	ReasonDuplicate, ReasonTooLarge, ReasonChanged, ReasonPermission, ReasonIO, ReasonNoSpace,
 	ReasonParse, ReasonVerify, ReasonTimeout, ReasonPanic, ReasonInterrupted, ReasonUnsupportedFormat,
-	ReasonNotImage, ReasonExists, ReasonDecode, ReasonStaleTemp}
+	ReasonNotImage, ReasonExists, ReasonDecode, ReasonStaleTemp, ReasonOutsideRoot}
 
 // Verification values of File.Verification.
 const (
@@ -117,6 +118,10 @@ type Settings struct {
 	MaxFileSize        int64    `json:"max_file_size"`
 	RedactPaths        bool     `json:"redact_paths"`
 	Signed             bool     `json:"signed"`
+	// Shard is "I/N" when the run processed one shard of its input.
+	Shard string `json:"shard,omitempty"`
+	// FilesFrom is set when the input was a list of files, not a walk.
+	FilesFrom bool `json:"files_from,omitempty"`
 }
 
 // Header is the first line of a report. The Writer fills Type, Seq, Prev

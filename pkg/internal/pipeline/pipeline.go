@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -56,12 +57,51 @@ type Config struct {
 	// Sink receives every result in walk order, from one goroutine. An
 	// error from it is fatal.
 	Sink func(*Result) error
-	// Resume, when set, is asked for every regular file before it is
-	// processed; true means a previous run recorded it done and unchanged.
-	Resume func(root int, rel string, fi fs.FileInfo) bool
+	// Resume, when set, is asked for every regular file after it was read
+	// and hashed; true means a previous run recorded it done and it is
+	// unchanged since, so it is not processed (nor recorded) again.
+	Resume func(root int, rel string, size int64, sha256 string) bool
+	// Shard, when Of > 1, processes only the files whose root-relative path
+	// hashes to shard Index (0-based) of Of; see ShardOf.
+	Shard Shard
+	// FilesFrom, when set, replaces the directory walk: it yields paths
+	// relative to the single root, in order (see walk.List).
+	FilesFrom func(yield func(rel string) error) error
+	// CleanStale removes temp files left by a killed run (they are always
+	// reported).
+	CleanStale bool
+	// BackupDir, with InPlace, receives a copy of each original before it
+	// is replaced (outside every input tree; the CLI checks).
+	BackupDir string
+	// Xattrs copies user extended attributes onto rewritten files.
+	Xattrs bool
+	// Progress, when set, is called from the fan-in goroutine after each
+	// result, and by the walker with the number of candidates found.
+	Progress Progress
 	// FS wraps the safe-commit filesystem of each root (tests inject faults
 	// here); nil means the real one.
 	FS func(safefile.FS) safefile.FS
+}
+
+// Shard selects a deterministic part of the input (see ShardOf).
+type Shard struct{ Index, Of int }
+
+// ShardOf returns the shard (0..of-1) of a root-relative, slash-separated
+// path: FNV-1a 64 of the path, modulo of. It depends on nothing but the
+// path, so N processes on N machines over the same share agree.
+func ShardOf(rel string, of int) int {
+	h := fnv.New64a()
+	h.Write([]byte(rel))
+	return int(h.Sum64() % uint64(of))
+}
+
+// Progress receives run progress. Found and WalkFinished are called by the
+// walker, Done by the fan-in goroutine: implementations must be safe for
+// concurrent use.
+type Progress interface {
+	Found(n int)        // candidates walked so far
+	Done(r *Result)     // one more result, in walk order
+	WalkFinished(n int) // the walk is over: n candidates in all
 }
 
 // Summary is what Run reports about the whole run.
@@ -119,24 +159,40 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	jobs := make(chan job, cfg.Jobs)
 	results := make(chan slot, window)
 	tokens := semaphore.NewWeighted(int64(window))
-	dedup := newDedup(len(roots) > 1)
+	dedup := newDedup(len(roots) > 1 || cfg.FilesFrom != nil)
 
 	// Walker.
 	g.Go(func() error {
 		defer close(jobs)
 		seq := 0
-		err := walk.Walk(gctx, roots, walk.Options{Exclude: cfg.Exclude, Own: own.has}, func(c walk.Candidate) error {
+		visit := func(c walk.Candidate) error {
+			if cfg.Shard.Of > 1 && ShardOf(c.Rel, cfg.Shard.Of) != cfg.Shard.Index {
+				return nil
+			}
 			if err := tokens.Acquire(gctx, 1); err != nil {
 				return err
 			}
 			select {
 			case jobs <- job{seq, c}:
 				seq++
+				if cfg.Progress != nil {
+					cfg.Progress.Found(seq)
+				}
 				return nil
 			case <-gctx.Done():
 				return gctx.Err()
 			}
-		})
+		}
+		wo := walk.Options{Exclude: cfg.Exclude, Own: own.has}
+		var err error
+		if cfg.FilesFrom != nil {
+			err = walk.List(gctx, roots, 0, cfg.FilesFrom, wo, visit)
+		} else {
+			err = walk.Walk(gctx, roots, wo, visit)
+		}
+		if err == nil && cfg.Progress != nil {
+			cfg.Progress.WalkFinished(seq)
+		}
 		return err
 	})
 	// Workers.
@@ -152,7 +208,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 				case <-gctx.Done():
 					return gctx.Err()
 				}
-				if r.Reason == ReasonNoSpace {
+				if r != nil && r.Reason == ReasonNoSpace {
 					return fmt.Errorf("%w: no space left on device", ErrFatal)
 				}
 			}
@@ -180,6 +236,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			sum.Files++
 			if err := cfg.Sink(r); err != nil {
 				sinkErr = err
+			}
+			if cfg.Progress != nil {
+				cfg.Progress.Done(r)
 			}
 		}
 		if sinkErr != nil {
@@ -230,9 +289,6 @@ func ownSet(paths []string) ownFiles {
 }
 
 func (o ownFiles) has(fi fs.FileInfo, name string) bool {
-	if safefile.IsTemp(name) {
-		return true
-	}
 	for _, x := range o {
 		if os.SameFile(x, fi) {
 			return true

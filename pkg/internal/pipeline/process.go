@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"syscall"
 	"time"
 
@@ -25,6 +26,15 @@ import (
 // the per-file boundary (to inject panics and delays).
 var testHookFile func(rel string)
 
+// PHOTOSCRUB_TEST_FILE_DELAY (a Go duration) slows every file down, so the
+// command-line tests can interrupt a run at a known point, as age's test
+// hooks do. It is read once; it is not a user setting.
+func init() {
+	if d, err := time.ParseDuration(os.Getenv("PHOTOSCRUB_TEST_FILE_DELAY")); err == nil && d > 0 {
+		testHookFile = func(string) { time.Sleep(d) }
+	}
+}
+
 // proc holds what every worker shares.
 type proc struct {
 	cfg         Config
@@ -33,6 +43,8 @@ type proc struct {
 	out         *safefile.Committer
 	outRoot     *os.Root
 	outPrefix   []string
+	backup      safefile.FS // --backup-dir, nil when off
+	backupRoot  *os.Root
 	budget      *semaphore.Weighted
 	budgetBytes int64
 }
@@ -45,7 +57,18 @@ func (p *proc) openOutputs() error {
 	if p.cfg.InPlace {
 		p.inPlace = make([]*safefile.Committer, len(p.roots))
 		for i, r := range p.roots {
-			p.inPlace[i] = &safefile.Committer{FS: wrap(safefile.RootFS(r.Root)), Hardlinks: p.cfg.Hardlinks, Force: p.cfg.Force}
+			p.inPlace[i] = &safefile.Committer{FS: wrap(safefile.RootFS(r.Root)), Hardlinks: p.cfg.Hardlinks, Force: p.cfg.Force, Xattrs: p.cfg.Xattrs}
+		}
+		p.outPrefix = outPrefixes(p.cfg.Roots)
+		if p.cfg.BackupDir != "" {
+			if err := os.MkdirAll(p.cfg.BackupDir, 0o700); err != nil {
+				return fmt.Errorf("cannot create backup directory %s", p.cfg.BackupDir)
+			}
+			r, err := os.OpenRoot(p.cfg.BackupDir)
+			if err != nil {
+				return fmt.Errorf("cannot open backup directory %s", p.cfg.BackupDir)
+			}
+			p.backupRoot, p.backup = r, wrap(safefile.RootFS(r))
 		}
 		return nil
 	}
@@ -57,7 +80,7 @@ func (p *proc) openOutputs() error {
 		return fmt.Errorf("cannot open output directory %s", p.cfg.OutDir)
 	}
 	p.outRoot = r
-	p.out = &safefile.Committer{FS: wrap(safefile.RootFS(r)), Force: true}
+	p.out = &safefile.Committer{FS: wrap(safefile.RootFS(r)), Force: true, Xattrs: p.cfg.Xattrs}
 	p.outPrefix = outPrefixes(p.cfg.Roots)
 	return nil
 }
@@ -65,6 +88,9 @@ func (p *proc) openOutputs() error {
 func (p *proc) closeOutputs() {
 	if p.outRoot != nil {
 		p.outRoot.Close()
+	}
+	if p.backupRoot != nil {
+		p.backupRoot.Close()
 	}
 }
 
@@ -76,7 +102,11 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 	if c.Info != nil {
 		base.SizeBefore = c.Info.Size()
 	}
-	defer func() { r.Duration = time.Since(start) }()
+	defer func() {
+		if r != nil {
+			r.Duration = time.Since(start)
+		}
+	}()
 	if c.Skip != "" {
 		base.Status, base.Reason = StatusSkipped, c.Skip
 		return base
@@ -86,8 +116,17 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 		base.Warnings = append(base.Warnings, "same file reached twice; processed once")
 		return base
 	}
-	if p.cfg.Resume != nil && p.cfg.Resume(c.Root, c.Rel, c.Info) {
-		return nil
+	if safefile.IsTemp(path.Base(c.Rel)) {
+		base.Status, base.Reason = StatusSkipped, ReasonStaleTemp
+		base.Warnings = append(base.Warnings, "temp file left by an interrupted run")
+		if p.cfg.CleanStale {
+			if err := safefile.RemoveStale(safefile.RootFS(p.roots[c.Root].Root), c.Rel); err == nil {
+				base.Warnings = append(base.Warnings, "removed (--clean-stale)")
+			} else {
+				base.Warnings = append(base.Warnings, "could not be removed")
+			}
+		}
+		return base
 	}
 	timeout := p.cfg.FileTimeout
 	if timeout <= 0 {
@@ -154,6 +193,9 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 	r.SizeBefore = int64(len(data))
 	sum := sha256.Sum256(data)
 	r.SHA256Before = hex.EncodeToString(sum[:])
+	if p.cfg.Resume != nil && p.cfg.Resume(c.Root, c.Rel, r.SizeBefore, r.SHA256Before) {
+		return nil
+	}
 	f := strip.Sniff(data)
 	r.Format = string(f)
 	if hint := format.ByExtension(c.Rel); hint != format.Unknown && hint != f && f != format.Empty && f != format.Unknown {
@@ -242,6 +284,13 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		r.Status = StatusClean // nothing to do: the original is not touched
 		return r
 	case p.cfg.InPlace:
+		if p.backup != nil {
+			bres, berr := safefile.BackupTo(p.backup, p.outPrefix[c.Root]+c.Rel, data, snap)
+			r.Warnings = append(r.Warnings, bres.Warnings...)
+			if berr != nil {
+				return commitFailure(r, berr)
+			}
+		}
 		res, err = p.inPlace[c.Root].Replace(c.Rel, out, snap)
 	default:
 		res, err = p.out.Create(p.outPrefix[c.Root]+c.Rel, out, snap)

@@ -171,3 +171,33 @@ func excluded(globs []string, rel string) bool {
 	}
 	return false
 }
+
+// SkipOutside marks a listed path that is not a local path under the root.
+const SkipOutside = "outside-root"
+
+// List is Walk for an explicit list of paths relative to roots[i] (from
+// --files-from): src yields them in order. A listed path that is absolute
+// or climbs out of the root is yielded with SkipOutside and never opened.
+func List(ctx context.Context, roots []Root, i int, src func(yield func(rel string) error) error, o Options, fn func(Candidate) error) error {
+	r := roots[i]
+	return src(func(rel string) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(filepath.Clean(rel))
+		if !filepath.IsLocal(rel) {
+			return fn(Candidate{Root: i, Rel: rel, Skip: SkipOutside})
+		}
+		if excluded(o.Exclude, rel) {
+			return nil
+		}
+		fi, err := r.Lstat(rel)
+		if err != nil {
+			return fn(Candidate{Root: i, Rel: rel, Skip: SkipUnreadable})
+		}
+		if o.Own != nil && o.Own(fi, path.Base(rel)) {
+			return nil
+		}
+		return fn(Candidate{Root: i, Rel: rel, Info: fi, Skip: classify(fi)})
+	})
+}
