@@ -29,15 +29,17 @@ func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir: "testdata/script",
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
-			"gen":      cmdGen,
-			"ps":       cmdPS,
-			"nometa":   cmdNoMeta,
-			"noleak":   cmdNoLeak,
-			"mkfifo":   cmdMkfifo,
-			"perm":     cmdPerm,
-			"samemod":  cmdSameModTime,
-			"genmany":  cmdGenMany,
-			"onceeach": cmdOnceEach,
+			"gen":           cmdGen,
+			"ps":            cmdPS,
+			"nometa":        cmdNoMeta,
+			"noleak":        cmdNoLeak,
+			"mkfifo":        cmdMkfifo,
+			"perm":          cmdPerm,
+			"samemod":       cmdSameModTime,
+			"genmany":       cmdGenMany,
+			"mounttmpfs":    cmdMountTmpfs,
+			"checkscrubbed": cmdCheckScrubbed,
+			"onceeach":      cmdOnceEach,
 			"truncjpeg": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := testimg.JPEG(testimg.JPEGOptions{GPS: true})
 				ts.Check(err)
@@ -48,6 +50,8 @@ func TestScripts(t *testing.T) {
 			switch cond {
 			case "root":
 				return os.Geteuid() == 0, nil
+			case "tmpfs":
+				return canMountTmpfs(), nil
 			}
 			return false, errors.New("unknown condition " + cond)
 		},
@@ -222,4 +226,42 @@ func cmdOnceEach(ts *testscript.TestScript, neg bool, args []string) {
 	if len(seen) != want {
 		ts.Fatalf("%d files done, want %d", len(seen), want)
 	}
+}
+
+// mounttmpfs DIR SIZE mounts a tmpfs of SIZE on DIR (unmounted at the end),
+// or skips the script where mounting is not allowed.
+func cmdMountTmpfs(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "size="+args[1], "tmpfs", dir).Run(); err != nil {
+		ts.Fatalf("cannot mount a tmpfs: %v (guard the script with [tmpfs])", err)
+	}
+	ts.Defer(func() { exec.Command("umount", "-l", dir).Run() })
+}
+
+// checkscrubbed DIR LIST: every file named in LIST (relative to DIR) must
+// be a clean, complete image (a committed scrub, never a partial file).
+func cmdCheckScrubbed(ts *testscript.TestScript, neg bool, args []string) {
+	list, err := os.ReadFile(ts.MkAbs(args[1]))
+	ts.Check(err)
+	for _, name := range strings.Fields(string(list)) {
+		b, err := os.ReadFile(filepath.Join(ts.MkAbs(args[0]), name))
+		ts.Check(err)
+		in, err := photoscrub.Inspect(b)
+		if err != nil || len(in.Findings) > 0 {
+			ts.Fatalf("%s changed but is not a clean complete image: %v %v", name, err, in.Findings)
+		}
+	}
+}
+
+// canMountTmpfs tries once to mount (and unmount) a tiny tmpfs.
+func canMountTmpfs() bool {
+	d, err := os.MkdirTemp("", "tmpfs-probe")
+	if err != nil {
+		return false
+	}
+	defer os.Remove(d)
+	if exec.Command("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", d).Run() != nil {
+		return false
+	}
+	return exec.Command("umount", d).Run() == nil
 }
