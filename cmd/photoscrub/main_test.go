@@ -37,6 +37,7 @@ func TestScripts(t *testing.T) {
 			"perm":          cmdPerm,
 			"samemod":       cmdSameModTime,
 			"genmany":       cmdGenMany,
+			"genall":        cmdGenAll,
 			"mounttmpfs":    cmdMountTmpfs,
 			"checkscrubbed": cmdCheckScrubbed,
 			"onceeach":      cmdOnceEach,
@@ -264,4 +265,29 @@ func canMountTmpfs() bool {
 		return false
 	}
 	return exec.Command("umount", d).Run() == nil
+}
+
+// genall DIR writes one file of every supported format with every hiding
+// place the generator knows, each carrying the planted marker values, plus
+// a truncated (malformed) copy of each.
+func cmdGenAll(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Join(dir, "broken"), 0o755))
+	m := testimg.DefaultMarkers()
+	exif := testimg.EXIF(testimg.AllEXIF())
+	xmp := testimg.XMPPacket(testimg.XMPOptions{Markers: m})
+	jpg, err := testimg.JPEG(testimg.Everything())
+	ts.Check(err)
+	files := map[string][]byte{
+		"all.jpg":  jpg,
+		"all.png":  testimg.PNG(testimg.AllPNG()),
+		"all.gif":  testimg.GIF(testimg.AllGIF()),
+		"all.tif":  testimg.TIFF(testimg.AllTIFF()),
+		"all.webp": testimg.WebP(testimg.WebPOptions{Width: 4, Height: 4, EXIF: exif, XMP: xmp, Unknown: []byte(m.Comment), Trailer: []byte(m.Trailer)}),
+		"all.heic": testimg.HEIF(testimg.HEIFOptions{EXIF: exif, XMP: xmp, Thumbnail: []byte(m.Comment), Depth: []byte(m.Artist), UUID: []byte(m.Owner), Description: m.Description}),
+	}
+	for name, b := range files {
+		ts.Check(os.WriteFile(filepath.Join(dir, name), b, 0o644))
+		ts.Check(os.WriteFile(filepath.Join(dir, "broken", name), b[:len(b)*2/3], 0o644))
+	}
 }

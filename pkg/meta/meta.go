@@ -10,6 +10,8 @@
 package meta
 
 import (
+	"fmt"
+	"hash/fnv"
 	"slices"
 	"sort"
 	"strings"
@@ -55,6 +57,9 @@ type Finding struct {
 type Set struct {
 	idx  map[setKey]int
 	list []Finding
+	// dropped counts, per finding, the distinct tag names left out past
+	// maxTagsPerFinding (by 64-bit hash, so memory stays bounded).
+	dropped map[int]map[uint64]struct{}
 }
 
 type setKey struct {
@@ -64,8 +69,11 @@ type setKey struct {
 
 // maxTagsPerFinding bounds the tags recorded for one finding so that a
 // hostile file with millions of distinct names cannot grow a report line
-// without bound; the overflow is summarised as a count.
+// without bound; past it, one MoreTags tag says names were left out.
 const maxTagsPerFinding = 256
+
+// maxCounted bounds the distinct dropped names counted per finding.
+const maxCounted = 1 << 16
 
 // Add records tags (possibly none) under (c, where).
 func (s *Set) Add(c Category, where string, tags ...string) {
@@ -85,9 +93,26 @@ func (s *Set) Add(c Category, where string, tags ...string) {
 			continue
 		}
 		if len(f.Tags) >= maxTagsPerFinding {
+			s.drop(i, t)
 			continue
 		}
 		f.Tags = append(f.Tags, t)
+	}
+}
+
+func (s *Set) drop(i int, tag string) {
+	if s.dropped == nil {
+		s.dropped = map[int]map[uint64]struct{}{}
+	}
+	d := s.dropped[i]
+	if d == nil {
+		d = map[uint64]struct{}{}
+		s.dropped[i] = d
+	}
+	if len(d) < maxCounted {
+		h := fnv.New64a()
+		h.Write([]byte(tag))
+		d[h.Sum64()] = struct{}{}
 	}
 }
 
@@ -118,6 +143,10 @@ func (s *Set) List() []Finding {
 	for i, f := range s.list {
 		tags := slices.Clone(f.Tags)
 		sort.Strings(tags)
+		if n := len(s.dropped[i]); n > 0 {
+			// '~' sorts after every name: the count comes last.
+			tags = append(tags, fmt.Sprintf("~%d more tags not listed", n))
+		}
 		out[i] = Finding{Category: f.Category, Where: f.Where, Tags: tags}
 	}
 	sort.SliceStable(out, func(i, j int) bool {

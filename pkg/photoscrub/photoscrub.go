@@ -53,7 +53,8 @@ func Inspect(data []byte) (Inspection, error) {
 // Clean rebuilds data losslessly from its format's allowlist, keeping what
 // keep says (meta.DefaultKeep: orientation and ICC profile), and verifies
 // the result: no finding left and the coded image data unchanged. A file
-// with nothing to remove is returned as is.
+// with nothing to remove is returned as is (unless keep drops the ICC
+// profile or the orientation, which are never findings).
 func Clean(data []byte, keep meta.Keep) ([]byte, error) {
 	f := strip.Sniff(data)
 	if !strip.Supported(f) {
@@ -63,7 +64,7 @@ func Clean(data []byte, keep meta.Keep) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Findings) == 0 {
+	if len(in.Findings) == 0 && keep.ICC && keep.Orientation {
 		return data, nil
 	}
 	out, err := strip.Lossless(f, data, in, keep)

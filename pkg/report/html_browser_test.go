@@ -225,7 +225,7 @@ func checkInBrowser(t *testing.T, report []byte, opts HTMLOptions) []byte {
 	if !slices.IsSorted(lower(paths)) || len(paths) != rows {
 		t.Errorf("after one click the paths are not ascending: %q", paths)
 	}
-	if got := bp.text(t, "#files th:nth-child(2)[aria-sort=ascending]"); got != "Path" {
+	if got := bp.text(t, "#files th:nth-child(2)[aria-sort=ascending]"); !strings.EqualFold(got, "Path") {
 		t.Errorf("sorted header %q", got)
 	}
 	if err := chromedp.Do(bp.ctx, chromedp.Click(chromedp.CSS("#files th:nth-child(2)"))); err != nil {
@@ -317,6 +317,20 @@ func jsonUnmarshalLast(report []byte, v any) error {
 	return json.Unmarshal(lines[len(lines)-1], v)
 }
 
+// TestBrowserSeesRequests proves the request listener can fail: a page
+// without the policy that loads an image is caught.
+func TestBrowserSeesRequests(t *testing.T) {
+	bp := openInBrowser(t, `<!DOCTYPE html><title>x</title><table id="files"><tr><td>x</td></tr></table><img src="http://127.0.0.1:9/beacon.png">`)
+	if _, err := chromedp.Run(bp.ctx, chromedp.Sleep(300*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	bp.mu.Lock()
+	defer bp.mu.Unlock()
+	if !slices.Contains(bp.requests, "http://127.0.0.1:9/beacon.png") {
+		t.Errorf("the listener missed the image request: %q", bp.requests)
+	}
+}
+
 func TestHTMLInBrowser(t *testing.T) {
 	if findBrowser() == "" {
 		t.Skip("no Chromium or Chrome installed")
@@ -345,7 +359,8 @@ func TestHTMLScreenshot(t *testing.T) {
 	writePhotoTree(t, tree)
 	rep := filepath.Join(dir, "scan-2026-03-01.jsonl")
 	scan := exec.Command(exe, "scan", "--report", rep, "--operator", "Data Protection Office",
-		"--purpose", "Audit of ID-card photo store before supplier hand-over", tree)
+		"--purpose", "Audit of ID-card photo store before supplier hand-over", filepath.Base(tree))
+	scan.Dir = dir
 	out, err := scan.CombinedOutput()
 	if code := scan.ProcessState.ExitCode(); code != 1 && code != 3 {
 		t.Fatalf("scan: %v (exit %d)\n%s", err, code, out)

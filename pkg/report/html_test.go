@@ -283,7 +283,8 @@ func TestHTMLTampered(t *testing.T) {
 		t.Fatal("edit did not apply")
 	}
 	page := renderHTML(t, joinLines(lines), HTMLOptions{})
-	for _, s := range []string{`id="banner-tamper"`, "NOT VERIFIED", "First bad record: seq 3", "record seq 3 was altered"} {
+	for _, s := range []string{`id="banner-tamper"`, "NOT VERIFIED", "First bad record: seq 3", "record seq 3 was altered",
+		"not trusted: the report does not verify"} {
 		if !strings.Contains(page, s) {
 			t.Errorf("page lacks %q", s)
 		}
@@ -369,5 +370,28 @@ func TestTopN(t *testing.T) {
 	}
 	if g := groupDigits(1234567); g != "1,234,567" {
 		t.Errorf("groupDigits: %s", g)
+	}
+}
+
+// BenchmarkWriteHTML renders a report of 20,000 files (half with
+// findings, in 200 folders) with the default row cap.
+func BenchmarkWriteHTML(b *testing.B) {
+	gps := meta.Finding{Category: meta.Location, Where: "APP1 Exif/GPS IFD", Tags: []string{"GPSLatitude", "GPSLongitude"}}
+	var files []*File
+	for i := range 20000 {
+		f := &File{Path: fmt.Sprintf("station-%03d/officer-%06d.jpg", i%200, i), Format: "jpeg", Status: StatusClean}
+		if i%2 == 0 {
+			f.Status, f.Findings = StatusWouldScrub, []meta.Finding{gps}
+		}
+		files = append(files, f)
+	}
+	data, _ := buildReport(b, Options{}, files)
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for range b.N {
+		var out bytes.Buffer
+		if err := WriteHTML(&out, bytes.NewReader(data), HTMLOptions{}); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

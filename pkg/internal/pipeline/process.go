@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -237,7 +238,9 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 
 func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f format.Format, data []byte, in meta.Inspection, r *Result) *Result {
 	out := data
-	if len(in.Findings) > 0 {
+	// A file with no finding is left alone, unless the keep policy drops
+	// something findings never report (the ICC profile, the orientation).
+	if len(in.Findings) > 0 || !p.cfg.Keep.ICC || !p.cfg.Keep.Orientation {
 		var err error
 		if p.cfg.Reencode {
 			r.Method = "reencode"
@@ -245,6 +248,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 			res, err = reencode.Reencode(ctx, f, data, reencode.Options{
 				Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
 				Orientation: in.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
+				DropICC: !p.cfg.Keep.ICC,
 			})
 			if err == nil {
 				r.Warnings = append(r.Warnings, res.Warnings...)
@@ -261,11 +265,12 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		r.Verification = "passed"
 		r.Removed = in.Findings
 	}
+	changed := !bytes.Equal(out, data)
 	r.SizeAfter = int64(len(out))
 	sum := sha256.Sum256(out)
 	r.SHA256After = hex.EncodeToString(sum[:])
 	if p.cfg.DryRun {
-		if len(in.Findings) == 0 {
+		if !changed {
 			r.Status = StatusClean
 		} else {
 			r.Status = StatusWouldScrub
@@ -280,7 +285,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 	var res safefile.Result
 	var err error
 	switch {
-	case p.cfg.InPlace && len(in.Findings) == 0:
+	case p.cfg.InPlace && !changed:
 		r.Status = StatusClean // nothing to do: the original is not touched
 		return r
 	case p.cfg.InPlace:
@@ -299,10 +304,10 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 	if err != nil {
 		return commitFailure(r, err)
 	}
-	if len(in.Findings) == 0 {
-		r.Status = StatusClean
-	} else {
+	if changed {
 		r.Status = StatusScrubbed
+	} else {
+		r.Status = StatusClean
 	}
 	return r
 }

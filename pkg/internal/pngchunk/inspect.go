@@ -1,6 +1,7 @@
 package pngchunk
 
 import (
+	"bytes"
 	"errors"
 	"strconv"
 
@@ -83,6 +84,10 @@ func classifyChunk(c chunk, z *inflater, set *meta.Set) int {
 	case "iCCP":
 		if _, ok := iccpBody(c.data); !ok {
 			set.Add(meta.Unparsed, where, "malformed")
+		} else if name := c.data[:bytes.IndexByte(c.data, 0)]; string(name) != iccName {
+			// The profile name is free text (writers have put user and
+			// host names there); it is reported and rewritten to iccName.
+			set.Add(meta.Other, where, "profile name")
 		}
 	case "tIME":
 		set.Add(meta.Other, where, "modification time")

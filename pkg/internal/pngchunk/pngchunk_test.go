@@ -52,7 +52,7 @@ func TestInspectPerOption(t *testing.T) {
 		{"private", testimg.PNGOptions{Private: true}, []exact{{meta.Other, "PNG prVt", []string{"unknown chunk"}}}, nil},
 		{"C2PA", testimg.PNGOptions{C2PA: true}, []exact{{meta.Identity, "PNG caBX", []string{"C2PA"}}}, nil},
 		{"trailer", testimg.PNGOptions{Trailer: true}, []exact{{meta.Embedded, "PNG trailer", []string{"after IEND"}}}, nil},
-		{"ICC", testimg.PNGOptions{ICC: true}, nil, nil},
+		{"ICC", testimg.PNGOptions{ICC: true}, []exact{{meta.Other, "PNG iCCP", []string{"profile name"}}}, nil},
 		{"APNG", testimg.PNGOptions{APNG: true}, nil, nil},
 	}
 	for _, tc := range cases {

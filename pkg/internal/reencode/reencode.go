@@ -56,6 +56,8 @@ type Options struct {
 	// BudgetBytes is the total size of Budget, to refuse single images that
 	// could never fit.
 	BudgetBytes int64
+	// DropICC leaves the colour profile out (--keep without icc).
+	DropICC bool
 }
 
 // Result is a re-encoded file.
@@ -123,11 +125,12 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		return res, fmt.Errorf("encode: %w", err)
 	}
 	res.Data = buf.Bytes()
-	switch f {
-	case format.JPEG:
+	switch {
+	case o.DropICC:
+	case f == format.JPEG:
 		res.Data = withJPEGICC(res.Data, jpegICC(data))
-	case format.PNG:
-		res.Data = withPNGChunk(res.Data, pngChunk(data, "iCCP"))
+	case f == format.PNG:
+		res.Data = withPNGChunk(res.Data, neutralICCP(pngChunk(data, "iCCP")))
 	}
 	return res, nil
 }
@@ -257,6 +260,24 @@ func pngChunk(data []byte, typ string) []byte {
 		i += 12 + n
 	}
 	return nil
+}
+
+// neutralICCP rebuilds an iCCP chunk under the neutral profile name "ICC
+// profile": the original name is free text and is never copied.
+func neutralICCP(chunk []byte) []byte {
+	if chunk == nil {
+		return nil
+	}
+	data := chunk[8 : len(chunk)-4]
+	i := bytes.IndexByte(data, 0)
+	if i < 1 || i > 79 {
+		return nil
+	}
+	d := append([]byte("ICC profile\x00"), data[i+1:]...)
+	out := binary.BigEndian.AppendUint32(nil, uint32(len(d)))
+	out = append(out, "iCCP"...)
+	out = append(out, d...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[4:]))
 }
 
 // withPNGChunk inserts chunk right after IHDR of enc.

@@ -20,7 +20,7 @@ import (
 const (
 	SkipSymlink    = "symlink"
 	SkipNotRegular = "not-regular"
-	SkipUnreadable = "unreadable"
+	SkipUnreadable = "io"
 	SkipOwn        = "own-file"
 )
 
@@ -88,6 +88,9 @@ func closeAll(rs []Root) {
 // the first error fn returns, or when ctx is done.
 func Walk(ctx context.Context, roots []Root, o Options, fn func(Candidate) error) error {
 	for i, r := range roots {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		if r.File != "" {
 			fi, err := r.Lstat(r.File)
 			c := Candidate{Root: i, Rel: r.File, Info: fi}

@@ -4,14 +4,21 @@
 //
 //	go run ./pkg/testimg/genphotos -out testdata/photos
 //	go run ./pkg/testimg/genphotos -out /tmp/bench -bench-idcards 200 -bench-phones 5 -seed 7
+//	go run ./pkg/testimg/genphotos -out /tmp/bench -bench-pngs 50 -bench-tiny 10000
 //
 // With -bench-* flags only the benchmark trees are written (under
 // OUT/<kind>/...), not the samples.
 package main
 
 import (
+	"bytes"
+	"encoding/binary"
 	"flag"
 	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math/rand"
 	"os"
 	"path/filepath"
 
@@ -68,6 +75,67 @@ var benchKinds = []benchKind{
 	{"phones", "write `N` phone JPEGs (4032×3024) under OUT/phones/",
 		func(i int) string { return fmt.Sprintf("phones/phone-%04d.jpg", i) },
 		func(seed int64) ([]byte, error) { return testimg.JPEG(testimg.Phone(seed)) }},
+	{"pngs", "write `N` PNGs (480×640, ~500 KB) with eXIf (identity, GPS), iTXt XMP, text and tIME chunks under OUT/pngs/",
+		func(i int) string { return fmt.Sprintf("pngs/scan-%04d.png", i) },
+		benchPNG},
+	{"tiny", "write `N` tiny JPEGs (32×24, GPS and XMP, a few KB, all identical) under OUT/tiny/dir-XXX/ (memory-flatness runs)",
+		func(i int) string { return fmt.Sprintf("tiny/dir-%03d/p%06d.jpg", i/1000, i) },
+		benchTiny},
+}
+
+// benchPNG builds a PNG scan of an ID card: noisy 480×640 pixels (a few
+// hundred KB, like a real scan; the pixels vary with the seed) carrying the
+// metadata chunks of testimg.PNG (eXIf with identity and GPS, iTXt XMP,
+// tEXt, zTXt, compressed iTXt, tIME), spliced in after IHDR.
+func benchPNG(seed int64) ([]byte, error) {
+	m := testimg.PNG(testimg.PNGOptions{Orientation: 1, EXIF: true, XMP: true, Text: true,
+		CompressedText: true, Time: true})
+	var extra []byte
+	for p := 8; p+12 <= len(m); {
+		n := int(binary.BigEndian.Uint32(m[p:]))
+		if n > len(m)-p-12 {
+			return nil, fmt.Errorf("testimg.PNG output not understood")
+		}
+		switch string(m[p+4 : p+8]) {
+		case "IHDR", "IDAT", "IEND":
+		default:
+			extra = append(extra, m[p:p+12+n]...)
+		}
+		p += 12 + n
+	}
+	const w, h = 480, 640
+	img := image.NewNRGBA(image.Rect(0, 0, w, h))
+	r := rand.New(rand.NewSource(seed))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			v := uint8(x/3 + y/5 + r.Intn(24))
+			img.SetNRGBA(x, y, color.NRGBA{v, v / 2, 255 - v, 255})
+		}
+	}
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		return nil, err
+	}
+	base := b.Bytes()
+	ihdrEnd := 8 + 12 + int(binary.BigEndian.Uint32(base[8:]))
+	out := append([]byte{}, base[:ihdrEnd]...)
+	out = append(out, extra...)
+	return append(out, base[ihdrEnd:]...), nil
+}
+
+// tinyJPEG is built once: the flatness runs need many files, not many
+// different ones.
+var tinyJPEG []byte
+
+func benchTiny(int64) ([]byte, error) {
+	if tinyJPEG == nil {
+		b, err := testimg.JPEG(testimg.JPEGOptions{Width: 32, Height: 24, Seed: 1, GPS: true, XMP: true})
+		if err != nil {
+			return nil, err
+		}
+		tinyJPEG = b
+	}
+	return tinyJPEG, nil
 }
 
 func main() {
