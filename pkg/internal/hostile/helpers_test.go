@@ -18,12 +18,13 @@ import (
 const (
 	// deadline bounds one photoscrub run; a hang fails the test.
 	deadline = 20 * time.Second
-	// maxRSSKiB bounds the child's peak resident set size. Every run
-	// measured (docs/robustness.md) peaks below 80 MiB, re-encoding the
-	// 600×800 normal photo included; 300 MiB leaves headroom for a slower,
-	// busier machine and GC timing, and is still far below what any bomb
-	// here would need if it were honoured (30 GB for the PNG, 16 GiB for
-	// the JPEG, 512 MiB for the zlib bomb).
+	// maxRSSKiB bounds the child's peak resident set size. Measured peaks
+	// (docs/robustness.md) are 11-13 MiB for ordinary runs, 24 MiB for the
+	// 10 MB APP chain and 35 MiB for the zlib bomb, of which about 4 MiB is
+	// the measuring wrapper. 128 MiB is about 4× the worst, room for GC
+	// timing on a busier machine, yet an order of magnitude below what any
+	// bomb here asks for if honoured (512 MiB inflated text, 4-30 GB of
+	// pixels).
 	maxRSSKiB = 128 << 10
 )
 

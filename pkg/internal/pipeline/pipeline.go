@@ -17,8 +17,10 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/errgroup"
@@ -195,22 +197,30 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		}
 		return err
 	})
-	// Workers.
+	// Workers. Every job taken yields exactly one slot (nil once the run
+	// is stopping), so the ordered fan-in never waits for a lost seq; the
+	// results channel holds the whole window, so a send never blocks for
+	// long.
+	var fatal atomic.Pointer[error]
 	var wg sync.WaitGroup
 	for i := 0; i < cfg.Jobs; i++ {
 		wg.Add(1)
 		g.Go(func() error {
 			defer wg.Done()
 			for j := range jobs {
-				r := p.guard(gctx, j.c, dedup)
-				select {
-				case results <- slot{j.seq, r}:
-				case <-gctx.Done():
-					return gctx.Err()
+				var r *Result
+				if gctx.Err() == nil {
+					r = p.guard(gctx, j.c, dedup)
 				}
+				results <- slot{j.seq, r}
 				if r != nil && r.Reason == ReasonNoSpace {
-					return fmt.Errorf("%w: no space left on device", ErrFatal)
+					err := fmt.Errorf("%w: no space left on device", ErrFatal)
+					fatal.CompareAndSwap(nil, &err)
+					stopRun()
 				}
+			}
+			if e := fatal.Load(); e != nil {
+				return *e
 			}
 			return nil
 		})
@@ -245,6 +255,24 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			break
 		}
 	}
+	// Jobs left in the queue when the run stopped leave gaps: emit what
+	// was done, in order.
+	if sinkErr == nil && len(pending) > 0 {
+		seqs := make([]int, 0, len(pending))
+		for k := range pending {
+			seqs = append(seqs, k)
+		}
+		sort.Ints(seqs)
+		for _, k := range seqs {
+			if r := pending[k]; r != nil && sinkErr == nil {
+				sum.Files++
+				sinkErr = cfg.Sink(r)
+				if cfg.Progress != nil {
+					cfg.Progress.Done(r)
+				}
+			}
+		}
+	}
 	if sinkErr != nil {
 		// Stop the walker and workers, drain so they can finish, then
 		// report the sink failure.
@@ -257,6 +285,9 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		return sum, fmt.Errorf("%w: report: %v", ErrFatal, sinkErr)
 	}
 	err = g.Wait()
+	if e := fatal.Load(); e != nil {
+		return sum, *e
+	}
 	if ctx.Err() != nil {
 		sum.Interrupted = true
 		return sum, ctx.Err()

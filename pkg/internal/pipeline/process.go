@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -136,6 +137,8 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 	fctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	done := make(chan *Result, 1)
+	g := new(gate)
+	fctx = context.WithValue(fctx, gateKey{}, g)
 	go func() {
 		var res *Result
 		defer func() {
@@ -150,6 +153,11 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 	case res := <-done:
 		return res
 	case <-fctx.Done():
+		if !g.abandon() {
+			// The file is being committed: an atomic step that must end
+			// before we say what happened to it.
+			return <-done
+		}
 		if ctx.Err() != nil {
 			res := *base
 			res.Status, res.Reason, res.Error = StatusFailed, ReasonInterrupted, "run interrupted before the file was committed"
@@ -160,6 +168,17 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 		return &res
 	}
 }
+
+// gate decides, once, between a file's commit and its abandonment (on
+// timeout or interruption): whichever comes first wins, so a file reported
+// failed is never committed afterwards, and a commit in progress is waited
+// for.
+type gate struct{ state atomic.Int32 } // 0 working, 1 committing, 2 abandoned
+
+type gateKey struct{}
+
+func (g *gate) enter() bool   { return g.state.CompareAndSwap(0, 1) }
+func (g *gate) abandon() bool { return g.state.CompareAndSwap(0, 2) }
 
 func fail(base *Result, reason, msg string) *Result {
 	r := *base
@@ -277,7 +296,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		}
 		return r
 	}
-	if ctx.Err() != nil {
+	if g, ok := ctx.Value(gateKey{}).(*gate); ok && !g.enter() || ctx.Err() != nil {
 		r.Status, r.Reason, r.Error = StatusFailed, ReasonInterrupted, "run interrupted before the file was committed"
 		return r
 	}
