@@ -2,8 +2,8 @@ package cli
 
 import (
 	"context"
-	"runtime/debug"
 	"io"
+	"runtime/debug"
 
 	ucli "github.com/urfave/cli/v2"
 
