@@ -49,6 +49,9 @@ func Inspect(data []byte) (meta.Inspection, error) {
 		return in, err
 	}
 	in.Width, in.Height = s.Dimensions()
+	if s.Truncated {
+		in.Warnings = append(in.Warnings, "image data truncated: no EOI marker (the rebuilt file ends the scan with one)")
+	}
 	in.Orientation = classify(s, "", &set)
 	inspectTrailer(s.Trailer, &set)
 	in.Findings = set.List()
@@ -76,6 +79,9 @@ func inspectTrailer(rest []byte, set *meta.Set) {
 		}
 		set.Add(meta.Embedded, where, "JPEG image")
 		classify(s, where+" ", set)
+		if s.Truncated {
+			set.Add(meta.Embedded, where, "truncated")
+		}
 		rest = s.Trailer
 	}
 }

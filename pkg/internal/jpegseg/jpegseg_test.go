@@ -203,7 +203,6 @@ func TestMalformedSegments(t *testing.T) {
 	cases := map[string][]byte{
 		"length below 2":  append([]byte{0xFF, 0xD8, 0xFF, 0xE1, 0x00, 0x01}, base[2:]...),
 		"length past end": {0xFF, 0xD8, 0xFF, 0xE1, 0xFF, 0xFF, 0x00},
-		"no eoi":          base[:len(base)-2],
 		"second soi":      append([]byte{0xFF, 0xD8, 0xFF, 0xD8}, base[2:]...),
 		"reserved marker": append([]byte{0xFF, 0xD8, 0xFF, 0xF3, 0x00, 0x02}, base[2:]...),
 		"empty":           {},
@@ -212,6 +211,37 @@ func TestMalformedSegments(t *testing.T) {
 		if _, err := Parse(b); err == nil {
 			t.Errorf("%s: accepted", name)
 		}
+	}
+}
+
+func TestTruncatedScanIsRebuilt(t *testing.T) {
+	full := mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 64, GPS: true, Seed: 9})
+	s, _ := Parse(full)
+	sos := s.Segments[len(s.Segments)-2]
+	for _, cut := range []int{len(full) - 2, len(full) - 40, sos.Offset + 20 + len(sos.Payload)} {
+		b := full[:cut]
+		in, err := Inspect(b)
+		if err != nil || len(in.Warnings) == 0 || !hasWhere(in.Findings, meta.Location, "APP1 Exif") {
+			t.Fatalf("cut %d: err %v warnings %v findings %+v", cut, err, in.Warnings, in.Findings)
+		}
+		out, err := Strip(b, meta.DefaultKeep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.HasSuffix(out, []byte{0xFF, EOI}) || bytes.Contains(out, []byte("PSMK")) {
+			t.Fatalf("cut %d: output does not end with EOI or keeps a marker", cut)
+		}
+		if err := SameImage(b, out); err != nil {
+			t.Fatal(err)
+		}
+		if in2, err := Inspect(out); err != nil || len(in2.Findings) != 0 || len(in2.Warnings) != 0 {
+			t.Fatalf("cut %d: rebuilt file: %v %+v %v", cut, err, in2.Findings, in2.Warnings)
+		}
+	}
+	// A cut before the first scan is still a failure: metadata segments
+	// must be whole.
+	if _, err := Parse(full[:sos.Offset+3]); err == nil {
+		t.Fatal("a cut inside the SOS header was accepted")
 	}
 }
 

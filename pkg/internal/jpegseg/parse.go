@@ -65,6 +65,11 @@ type Stream struct {
 	Trailer []byte
 	// End is the offset just past EOI.
 	End int
+	// Truncated is set when the data ends inside or right after the
+	// entropy-coded data of a scan, with no EOI: every segment before it
+	// was read whole, so the file can still be inspected and rebuilt (with
+	// an EOI added); decoders show such files the same way.
+	Truncated bool
 }
 
 // Parse walks data, which must start with SOI, up to and including the first
@@ -78,11 +83,16 @@ func Parse(data []byte) (*Stream, error) {
 	}
 	s := &Stream{Segments: []Segment{{Marker: SOI, Offset: 0}}}
 	pos := 2
+	inScan := false // the last segment read was a scan
 	for {
 		if len(s.Segments) > maxSegments {
 			return nil, FormatError("too many segments")
 		}
 		if pos >= n {
+			if inScan {
+				s.Truncated, s.End = true, n
+				return s, nil
+			}
 			return nil, FormatError("truncated: no EOI marker")
 		}
 		if data[pos] != 0xFF {
@@ -136,11 +146,9 @@ func Parse(data []byte) (*Stream, error) {
 		}
 		seg := Segment{Marker: m, Offset: at, Payload: data[pos+2 : pos+l]}
 		pos += l
+		inScan = m == SOS
 		if m == SOS {
-			end, err := scanECS(data, pos)
-			if err != nil {
-				return nil, err
-			}
+			end := scanECS(data, pos)
 			seg.ECS = data[pos:end]
 			pos = end
 		}
@@ -149,8 +157,8 @@ func Parse(data []byte) (*Stream, error) {
 }
 
 // scanECS returns the offset of the marker that ends the entropy-coded
-// segment starting at pos.
-func scanECS(data []byte, pos int) (int, error) {
+// segment starting at pos, or len(data) when the data ends first.
+func scanECS(data []byte, pos int) int {
 	n := len(data)
 	for i := pos; i < n; i++ {
 		if data[i] != 0xFF {
@@ -168,9 +176,9 @@ func scanECS(data []byte, pos int) (int, error) {
 			i = j
 			continue
 		}
-		return i, nil
+		return i
 	}
-	return 0, FormatError("truncated: scan data runs to the end of the file")
+	return n
 }
 
 // IsSOF reports whether m is a start-of-frame marker (SOF0..SOF15 less DHT,
