@@ -3,7 +3,6 @@ package cli
 import (
 	"context"
 	"io"
-	"runtime/debug"
 
 	ucli "github.com/urfave/cli/v2"
 
@@ -54,28 +53,7 @@ func header(cmd string, co commonOptions, s report.Settings) report.Header {
 	s.MaxFileSize = co.MaxFileSize
 	s.MaxPixels = co.MaxPixels
 	return report.Header{
-		RunID: newRunID(), Command: cmd, Tool: tool(), Options: s, Operator: co.Operator, Purpose: co.Purpose,
+		RunID: newRunID(), Command: cmd, Tool: report.CurrentTool(Version), Options: s, Operator: co.Operator, Purpose: co.Purpose,
 		Roots: append([]string{}, co.Paths...),
 	}
-}
-
-// tool names this build: the release version and the VCS revision Go
-// stamped into the binary (with "-dirty" for uncommitted changes).
-func tool() report.Tool {
-	t := report.Tool{Name: "photoscrub", Version: Version, Revision: "unknown"}
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		dirty := false
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				t.Revision = s.Value
-			case "vcs.modified":
-				dirty = s.Value == "true"
-			}
-		}
-		if dirty && t.Revision != "unknown" {
-			t.Revision += "-dirty"
-		}
-	}
-	return t
 }

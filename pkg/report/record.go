@@ -317,13 +317,22 @@ func pathText(p string) string {
 
 // buildTool reads the program's version and VCS revision from the build
 // information embedded by the Go toolchain.
-func buildTool() Tool {
+func buildTool() Tool { return CurrentTool("") }
+
+// CurrentTool describes the running binary: version (the module version Go
+// stamped, or release when it is "(devel)" and release is not empty) and
+// VCS revision ("+dirty" for uncommitted changes, "unknown" without VCS
+// information).
+func CurrentTool(release string) Tool {
 	t := Tool{Name: "photoscrub", Version: "(devel)", Revision: "unknown"}
+	if release != "" {
+		t.Version = release
+	}
 	bi, ok := debug.ReadBuildInfo()
 	if !ok {
 		return t
 	}
-	if v := bi.Main.Version; v != "" {
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
 		t.Version = v
 	}
 	modified := false
