@@ -4,6 +4,8 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -605,16 +607,11 @@ func TestFilesFromMissing(t *testing.T) {
 // executed by different photoscrub versions (a rolling upgrade, a retried
 // pod on a newer image): if these values ever change, shards made by two
 // versions overlap and leave files out. They are also recomputed here from
-// the FNV-1a 64 definition (offset basis 14695981039346656037, prime
-// 1099511628211: xor each byte, then multiply).
+// the definition: the first 8 bytes of SHA-256(path), big-endian, mod N.
 func TestShardOfPinned(t *testing.T) {
-	fnv1a := func(s string) uint64 {
-		h := uint64(14695981039346656037)
-		for i := 0; i < len(s); i++ {
-			h ^= uint64(s[i])
-			h *= 1099511628211
-		}
-		return h
+	def := func(s string) uint64 {
+		h := sha256.Sum256([]byte(s))
+		return binary.BigEndian.Uint64(h[:8])
 	}
 	pins := []struct {
 		rel    string
@@ -622,25 +619,43 @@ func TestShardOfPinned(t *testing.T) {
 		want   int
 		hash64 uint64
 	}{
-		{"", 4, 1, 0xcbf29ce484222325},  // FNV-1a 64 offset basis
-		{"a", 4, 0, 0xaf63dc4c8601ec8c}, // published FNV-1a 64 test vector
-		{"station-a/officer1.jpg", 4, 2, 0xb31d32b9453bddae},
-		{"station-a/officer1.jpg", 16, 14, 0xb31d32b9453bddae},
-		{"2024/03/IMG_0001.JPG", 4, 2, 0xeed33d76629083c6},
-		{"2024/03/IMG_0001.JPG", 7, 2, 0xeed33d76629083c6},
-		{"Dienststelle/Müller-ß.jpg", 4, 1, 0x069f85043e990f25},
-		{"with space/ID card 1.jpg", 3, 2, 0xb5502cf53cb0afc7},
-		{"x", 1, 0, 0xaf63f54c86021707},
+		{"", 4, 0, 0xe3b0c44298fc1c14},
+		{"a", 4, 2, 0xca978112ca1bbdca},
+		{"station-a/officer1.jpg", 4, 3, 0xedbc9c2abb04ebaf},
+		{"station-a/officer1.jpg", 16, 15, 0xedbc9c2abb04ebaf},
+		{"2024/03/IMG_0001.JPG", 4, 2, 0xf08c5f9cdd6b36ca},
+		{"2024/03/IMG_0001.JPG", 7, 2, 0xf08c5f9cdd6b36ca},
+		{"Dienststelle/Müller-ß.jpg", 4, 2, 0x7952c7179357a22e},
+		{"with space/ID card 1.jpg", 3, 0, 0x6dadf876048eca2a},
+		{"x", 1, 0, 0x2d711642b726b044},
 	}
 	for _, p := range pins {
-		if fnv1a(p.rel) != p.hash64 {
-			t.Errorf("test's FNV-1a of %q = %#x, want %#x", p.rel, fnv1a(p.rel), p.hash64)
+		if def(p.rel) != p.hash64 {
+			t.Errorf("SHA-256 prefix of %q = %#x, want %#x", p.rel, def(p.rel), p.hash64)
 		}
 		if got := pipeline.ShardOf(p.rel, p.of); got != p.want {
 			t.Errorf("ShardOf(%q, %d) = %d, pinned %d", p.rel, p.of, got, p.want)
 		}
-		if got := int(fnv1a(p.rel) % uint64(p.of)); got != pipeline.ShardOf(p.rel, p.of) {
-			t.Errorf("ShardOf(%q, %d) = %d, FNV-1a 64 mod N gives %d", p.rel, p.of, pipeline.ShardOf(p.rel, p.of), got)
+	}
+}
+
+// TestShardBalance: names that differ only in a few letters (what FNV-1a
+// mod a power of two could not spread) fill every shard evenly.
+func TestShardBalance(t *testing.T) {
+	counts := make([]int, 4)
+	letters := "aeimquy"
+	n := 0
+	for _, a := range letters {
+		for _, b := range letters {
+			for _, c := range letters {
+				counts[pipeline.ShardOf(fmt.Sprintf("st/%c%c%c.jpg", a, b, c), 4)]++
+				n++
+			}
+		}
+	}
+	for i, c := range counts {
+		if c < n/4*7/10 || c > n/4*13/10 {
+			t.Errorf("shard %d holds %d of %d names: %v", i, c, n, counts)
 		}
 	}
 }

@@ -10,9 +10,10 @@ package pipeline
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -89,12 +90,13 @@ type Config struct {
 type Shard struct{ Index, Of int }
 
 // ShardOf returns the shard (0..of-1) of a root-relative, slash-separated
-// path: FNV-1a 64 of the path, modulo of. It depends on nothing but the
-// path, so N processes on N machines over the same share agree.
+// path: the first 8 bytes of SHA-256(path) as a big-endian integer, modulo
+// of. It depends on nothing but the path, so N processes on N machines over
+// the same share agree, and it spreads similar names evenly for any N. The
+// definition is fixed: shards made by different versions must agree.
 func ShardOf(rel string, of int) int {
-	h := fnv.New64a()
-	h.Write([]byte(rel))
-	return int(h.Sum64() % uint64(of))
+	h := sha256.Sum256([]byte(rel))
+	return int(binary.BigEndian.Uint64(h[:8]) % uint64(of))
 }
 
 // Progress receives run progress. Found and WalkFinished are called by the
