@@ -16,6 +16,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/photoscrub/photoscrub/pkg/photoscrub"
+	"github.com/photoscrub/photoscrub/pkg/report"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -27,7 +28,8 @@ func TestMain(m *testing.M) {
 
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:   "testdata/script",
+		Setup: validateReportsAfter,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"gen":           cmdGen,
 			"ps":            cmdPS,
@@ -290,4 +292,31 @@ func cmdGenAll(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(os.WriteFile(filepath.Join(dir, name), b, 0o644))
 		ts.Check(os.WriteFile(filepath.Join(dir, "broken", name), b[:len(b)*2/3], 0o644))
 	}
+}
+
+// validateReportsAfter checks, when each script ends, every JSON Lines
+// report it left (any *.jsonl under $WORK) against the published schema,
+// (report.ValidateLine): every report the CLI tests produce is valid.
+func validateReportsAfter(e *testscript.Env) error {
+	e.Defer(func() {
+		filepath.WalkDir(e.WorkDir, func(p string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !strings.HasSuffix(p, ".jsonl") {
+				return nil
+			}
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return nil
+			}
+			for i, line := range bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n")) {
+				if len(line) == 0 {
+					continue
+				}
+				if err := report.ValidateLine(line); err != nil {
+					e.T().Fatal(fmt.Sprintf("%s line %d does not match docs/report.schema.json: %v", filepath.Base(p), i+1, err))
+				}
+			}
+			return nil
+		})
+	})
+	return nil
 }

@@ -90,6 +90,12 @@ func Parse(data []byte) (*Stream, error) {
 		}
 		if pos >= n {
 			if inScan {
+				// Trailing 0xFF bytes are the start of a marker that was
+				// cut off, not coded data.
+				last := &s.Segments[len(s.Segments)-1]
+				for len(last.ECS) > 0 && last.ECS[len(last.ECS)-1] == 0xFF {
+					last.ECS = last.ECS[:len(last.ECS)-1]
+				}
 				s.Truncated, s.End = true, n
 				return s, nil
 			}
