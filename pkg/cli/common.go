@@ -191,6 +191,9 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	bar := newProgress(stderr, co.Quiet)
 	if bar != nil {
 		cfg.Progress = bar
+		countCtx, stopCount := context.WithCancel(ctx)
+		defer stopCount()
+		bar.countAhead(countCtx, cfg)
 	}
 	var tally tally
 	cfg.Sink = func(r *pipeline.Result) error {

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/pipeline"
+	"github.com/photoscrub/photoscrub/pkg/internal/walk"
 )
 
 // progress draws a bar on stderr when it is a terminal: files done of
@@ -44,6 +46,45 @@ func newProgress(w io.Writer, quiet bool) *progress {
 }
 
 func (p *progress) Found(n int) {}
+
+// countAhead walks the roots once more, reading directories only, to learn
+// the total early: the pipeline's own walk runs just ahead of the workers,
+// so its count is known only at the very end. Used only when a bar is drawn.
+func (p *progress) countAhead(ctx context.Context, cfg pipeline.Config) {
+	if cfg.FilesFrom != nil {
+		return
+	}
+	go func() {
+		roots, err := walk.Open(cfg.Roots)
+		if err != nil {
+			return
+		}
+		defer func() {
+			for _, r := range roots {
+				r.Close()
+			}
+		}()
+		n := 0
+		err = walk.Walk(ctx, roots, walk.Options{Exclude: cfg.Exclude}, func(c walk.Candidate) error {
+			if cfg.Shard.Of <= 1 || pipeline.ShardOf(c.Rel, cfg.Shard.Of) == cfg.Shard.Index {
+				n++
+			}
+			return nil
+		})
+		if err == nil {
+			p.setTotal(n)
+		}
+	}()
+}
+
+func (p *progress) setTotal(n int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.total == 0 {
+		p.total = n
+		p.bar.ChangeMax(n)
+	}
+}
 
 func (p *progress) WalkFinished(n int) {
 	p.mu.Lock()
