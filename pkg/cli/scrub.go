@@ -46,7 +46,7 @@ func scrubCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "mode", Value: "lossless", Usage: "lossless (rebuild the container) or reencode (decode and encode the pixels)"},
 			&ucli.IntFlag{Name: "quality", Value: 92, Usage: "JPEG quality for --mode reencode (1-100)"},
 			&ucli.IntFlag{Name: "max-dimension", Usage: "with --mode reencode, fit images within `N`×N pixels (0: keep size)"},
-			&ucli.Int64Flag{Name: "memory-budget", Value: 2 << 30, Usage: "bytes of decoded pixels all re-encode workers may hold at once"},
+			&ucli.Int64Flag{Name: "memory-budget", Value: pipeline.DefaultMemoryBudget, Usage: "bytes of decoded pixels all re-encode workers may hold at once (a larger image waits and runs alone)"},
 			&ucli.BoolFlag{Name: "dry-run", Usage: "plan and report only; write no image"},
 			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
 			&ucli.StringFlag{Name: "hardlinks", Value: "refuse", Usage: "files with several hard links: refuse (report them) or rewrite (clean the shared inode in place)"},

@@ -51,6 +51,19 @@ func Inspect(tiff []byte, where string, set *meta.Set) (orientation int, err err
 }
 
 // orientationOf returns IFD0's Orientation when it is a SHORT in 1..8.
+// Orientation returns the IFD0 Orientation (1..8) of an EXIF block, or 0
+// when it is absent, exactly as Inspect reports it (also from a block that
+// fails validation later, when IFD0 was read). It classifies nothing and
+// does not run the goexif cross-check: rebuilders use it to carry the
+// orientation over.
+func Orientation(tiff []byte) int {
+	t, _ := tiffifd.Parse(tiff)
+	if t == nil {
+		return 0
+	}
+	return orientationOf(t)
+}
+
 func orientationOf(t *tiffifd.TIFF) int {
 	chain := t.Chain()
 	if len(chain) == 0 {

@@ -105,11 +105,7 @@ func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
 		case g.Marker == APP0 && bytes.HasPrefix(p, idJFXX):
 			set.Add(meta.Embedded, prefix+"APP0 JFXX", "JFXXThumbnail")
 		case g.Marker == APP1 && bytes.HasPrefix(p, idExif):
-			body := p[len(idExif):]
-			if len(body) > 0 && (body[0] == 0 || body[0] == 0xFF) {
-				body = body[1:]
-			}
-			o, _ := exifmeta.Inspect(body, prefix+"APP1 Exif", set)
+			o, _ := exifmeta.Inspect(exifBody(p), prefix+"APP1 Exif", set)
 			if orientation == 0 {
 				orientation = o
 			}

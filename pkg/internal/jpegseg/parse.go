@@ -10,6 +10,7 @@
 package jpegseg
 
 import (
+	"bytes"
 	"encoding/binary"
 	"fmt"
 )
@@ -166,10 +167,14 @@ func Parse(data []byte) (*Stream, error) {
 // segment starting at pos, or len(data) when the data ends first.
 func scanECS(data []byte, pos int) int {
 	n := len(data)
-	for i := pos; i < n; i++ {
-		if data[i] != 0xFF {
-			continue
+	for i := pos; i < n; {
+		// Jump to the next 0xFF with memchr speed: coded data is most of a
+		// photo's bytes.
+		k := bytes.IndexByte(data[i:], 0xFF)
+		if k < 0 {
+			break
 		}
+		i += k
 		j := i + 1
 		for j < n && data[j] == 0xFF {
 			j++
@@ -179,7 +184,7 @@ func scanECS(data []byte, pos int) int {
 		}
 		b := data[j]
 		if b == 0x00 || (b >= 0xD0 && b <= 0xD7) {
-			i = j
+			i = j + 1
 			continue
 		}
 		return i

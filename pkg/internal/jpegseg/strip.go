@@ -35,8 +35,7 @@ func Strip(data []byte, keep meta.Keep) ([]byte, error) {
 	}
 	orientation := 0
 	if keep.Orientation {
-		var scratch meta.Set
-		orientation = classifyOrientation(s, &scratch)
+		orientation = firstOrientation(s)
 	}
 	out := make([]byte, 0, len(data))
 	out = append(out, 0xFF, SOI)
@@ -82,20 +81,26 @@ func Strip(data []byte, keep meta.Keep) ([]byte, error) {
 	return out, nil
 }
 
-// classifyOrientation returns the orientation of the first Exif APP1 of s.
-func classifyOrientation(s *Stream, set *meta.Set) int {
+// firstOrientation returns the orientation of the first Exif APP1 of s
+// that has one (the rule Inspect applies).
+func firstOrientation(s *Stream) int {
 	for _, g := range s.Segments {
 		if g.Marker == APP1 && bytes.HasPrefix(g.Payload, idExif) {
-			body := g.Payload[len(idExif):]
-			if len(body) > 0 && (body[0] == 0 || body[0] == 0xFF) {
-				body = body[1:]
-			}
-			if o, _ := exifmeta.Inspect(body, "APP1 Exif", set); o != 0 {
+			if o := exifmeta.Orientation(exifBody(g.Payload)); o != 0 {
 				return o
 			}
 		}
 	}
 	return 0
+}
+
+// exifBody returns the TIFF block of an Exif APP1 payload.
+func exifBody(p []byte) []byte {
+	body := p[len(idExif):]
+	if len(body) > 0 && (body[0] == 0 || body[0] == 0xFF) {
+		body = body[1:]
+	}
+	return body
 }
 
 func appendSegment(out []byte, m byte, payload []byte) []byte {

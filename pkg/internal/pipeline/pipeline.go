@@ -18,6 +18,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -108,6 +109,11 @@ type Progress interface {
 	WalkFinished(n int) // the walk is over: n candidates in all
 }
 
+// DefaultMemoryBudget is the decoded-pixel memory all re-encode workers
+// share: one 12 MP photo at a time (about 150 MiB), ID-card photos many at
+// a time. An image needing more waits and runs alone.
+const DefaultMemoryBudget = 256 << 20
+
 // Summary is what Run reports about the whole run.
 type Summary struct {
 	Files       int
@@ -140,10 +146,14 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	if cfg.Reencode {
 		b := cfg.MemoryBudget
 		if b <= 0 {
-			b = 2 << 30
+			b = DefaultMemoryBudget
 		}
 		p.budget = semaphore.NewWeighted(b)
 		p.budgetBytes = b
+		// A GC target just above the budget keeps decoded images from
+		// piling up between collections (it is not a hard limit).
+		old := debug.SetMemoryLimit(b + 96<<20)
+		defer debug.SetMemoryLimit(old)
 	}
 	if cfg.Scrub && !cfg.DryRun {
 		if err := p.openOutputs(); err != nil {

@@ -267,7 +267,8 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 			res, err = reencode.Reencode(ctx, f, data, reencode.Options{
 				Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
 				Orientation: in.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
-				DropICC: !p.cfg.Keep.ICC,
+				MaxBytes: p.cfg.MaxPixels * 12,
+				DropICC:  !p.cfg.Keep.ICC,
 			})
 			if err == nil {
 				r.Warnings = append(r.Warnings, res.Warnings...)

@@ -28,8 +28,7 @@ func Strip(data []byte, keep meta.Keep) ([]byte, error) {
 	if keep.Orientation {
 		for _, c := range f.chunks {
 			if c.typ == "eXIf" && c.crcOK && len(c.data) > 0 {
-				var scratch meta.Set
-				o, _ := exifmeta.Inspect(exifmeta.TrimPrefix(c.data), "PNG eXIf", &scratch)
+				o := exifmeta.Orientation(exifmeta.TrimPrefix(c.data))
 				if o >= 1 && o <= 8 {
 					if o != 1 {
 						orient = o

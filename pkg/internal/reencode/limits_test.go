@@ -91,14 +91,22 @@ func TestBombsRefusedBeforeAllocation(t *testing.T) {
 
 func TestBudgetSmallerThanImage(t *testing.T) {
 	in := mustJPEG(t, testimg.JPEGOptions{Width: 640, Height: 480})
-	o := budget(1 << 20) // 640×480×12 bytes ≈ 3.5 MiB needed
+	// 640×480×12 bytes ≈ 3.5 MiB needed: over MaxBytes it is refused...
+	o := budget(8 << 20)
+	o.MaxBytes = 1 << 20
 	_, err := Reencode(context.Background(), format.JPEG, in, o)
 	if !errors.Is(err, ErrTooLarge) {
 		t.Fatalf("err %v, want ErrTooLarge", err)
 	}
 	// The refused image took nothing from the budget.
-	if !o.Budget.TryAcquire(1 << 20) {
+	if !o.Budget.TryAcquire(8 << 20) {
 		t.Error("budget not fully available after a refusal")
+	}
+	// ...but over a smaller shared budget it runs alone, taking all of it.
+	o = budget(1 << 20)
+	reencode(t, format.JPEG, in, o)
+	if !o.Budget.TryAcquire(1 << 20) {
+		t.Error("budget not released after running alone")
 	}
 	// A large enough budget works, and is released afterwards.
 	o = budget(8 << 20)

@@ -45,6 +45,12 @@ var (
 // NRGBA image, the decoder's own buffers and the transformed copy.
 const bytesPerPixel = 4 * 3
 
+// HardMaxBytes is the most decoded-pixel memory one image may need
+// whatever the options say (about 350 MP): a decompression bomb must be
+// refused before its first allocation, and Go cannot recover from running
+// out of memory.
+const HardMaxBytes = 4 << 30
+
 // Options configure a re-encode.
 type Options struct {
 	Quality      int   // JPEG quality 1..100
@@ -53,9 +59,13 @@ type Options struct {
 	Orientation  int   // EXIF orientation to apply (0/1 = none)
 	// Budget is shared by all workers; its weight is bytes. Nil: no budget.
 	Budget *semaphore.Weighted
-	// BudgetBytes is the total size of Budget, to refuse single images that
-	// could never fit.
+	// BudgetBytes is the total size of Budget. An image that needs more
+	// than the whole budget waits until it can take all of it, so it runs
+	// alone; MaxBytes, not the budget, refuses images.
 	BudgetBytes int64
+	// MaxBytes refuses images whose decode would need more memory than
+	// this (0: HardMaxBytes).
+	MaxBytes int64
 	// DropICC leaves the colour profile out (--keep without icc).
 	DropICC bool
 }
@@ -82,9 +92,16 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		return res, fmt.Errorf("%w: %d×%d is over %d pixels", ErrTooLarge, cfg.Width, cfg.Height, o.MaxPixels)
 	}
 	weight := px * bytesPerPixel
+	maxBytes := o.MaxBytes
+	if maxBytes <= 0 || maxBytes > HardMaxBytes {
+		maxBytes = HardMaxBytes
+	}
+	if weight > maxBytes {
+		return res, fmt.Errorf("%w: needs %d MiB, limit is %d MiB", ErrTooLarge, weight>>20, maxBytes>>20)
+	}
 	if o.Budget != nil {
 		if o.BudgetBytes > 0 && weight > o.BudgetBytes {
-			return res, fmt.Errorf("%w: needs %d MiB, budget is %d MiB", ErrTooLarge, weight>>20, o.BudgetBytes>>20)
+			weight = o.BudgetBytes // run alone
 		}
 		if err := o.Budget.Acquire(ctx, weight); err != nil {
 			return res, err

@@ -99,8 +99,7 @@ func hasImage(f *file) bool {
 func orientation(f *file) int {
 	for _, c := range f.chunks {
 		if c.id == "EXIF" {
-			var scratch meta.Set
-			if o, _ := exifmeta.Inspect(exifBody(c.payload), "WebP EXIF", &scratch); o >= 1 && o <= 8 {
+			if o := exifmeta.Orientation(exifBody(c.payload)); o >= 1 && o <= 8 {
 				return o
 			}
 		}
