@@ -207,3 +207,19 @@ func gather(body []byte) []byte {
 	}
 	return out
 }
+
+// Frames returns the number of images in a GIF, from its structure alone
+// (nothing is decompressed), or an error when it cannot be walked.
+func Frames(data []byte) (int, error) {
+	f, err := walk(data)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, b := range f.blocks {
+		if b.intro == introImage {
+			n++
+		}
+	}
+	return n, nil
+}

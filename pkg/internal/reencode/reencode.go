@@ -32,6 +32,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
+	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
 )
 
 // Errors returned by Reencode.
@@ -90,6 +91,13 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 	}
 	if o.MaxPixels > 0 && px > o.MaxPixels {
 		return res, fmt.Errorf("%w: %d×%d is over %d pixels", ErrTooLarge, cfg.Width, cfg.Height, o.MaxPixels)
+	}
+	if f == format.GIF {
+		// image/gif decodes the first frame only: re-encoding would drop
+		// the animation. The lossless mode keeps every frame.
+		if n, _ := gifext.Frames(data); n > 1 {
+			return res, fmt.Errorf("%w: animated GIF", ErrUnsupported)
+		}
 	}
 	weight := px * bytesPerPixel
 	maxBytes := o.MaxBytes
