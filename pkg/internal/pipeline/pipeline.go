@@ -368,9 +368,10 @@ func (d *dedup) first(fi fs.FileInfo) bool {
 	return true
 }
 
-// relOut returns the path under --out for a file of root i: a single
-// directory root is mirrored directly into DIR; several roots each get a
-// sub-directory named after the root (with -2, -3... for duplicates).
+// outPrefixes returns, per root, the prefix of its files' paths under --out
+// (and --backup-dir): a single root is mirrored directly into DIR; several
+// directory roots each get a sub-directory named after the root (with -2,
+// -3... for duplicates); single-file roots go straight into DIR.
 func outPrefixes(roots []string) []string {
 	if len(roots) == 1 {
 		return []string{""}
