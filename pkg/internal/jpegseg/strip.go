@@ -142,3 +142,20 @@ func codedParts(s *Stream) []Segment {
 	}
 	return out
 }
+
+// ICCSegments returns the payloads of the APP2 ICC_PROFILE segments of a
+// JPEG, in order (nil when the stream cannot be walked). The re-encoder
+// uses it to carry the colour profile over.
+func ICCSegments(data []byte) [][]byte {
+	s, err := Parse(data)
+	if err != nil {
+		return nil
+	}
+	var out [][]byte
+	for _, g := range s.Segments {
+		if g.Marker == APP2 && bytes.HasPrefix(g.Payload, idICC) {
+			out = append(out, g.Payload)
+		}
+	}
+	return out
+}

@@ -131,3 +131,26 @@ func SameImage(orig, out []byte) error {
 	}
 	return nil
 }
+
+// ICCChunk returns the first sound iCCP chunk of a PNG as a whole chunk
+// (length, type, data, CRC) under the neutral profile name Strip writes,
+// or nil when there is none. The re-encoder uses it to carry the colour
+// profile over without the free-text name.
+func ICCChunk(data []byte) []byte {
+	f, err := walk(data)
+	if err != nil {
+		return nil
+	}
+	for _, c := range f.chunks {
+		if c.typ != "iCCP" || !c.crcOK {
+			continue
+		}
+		body, ok := iccpBody(c.data)
+		if !ok {
+			return nil
+		}
+		d := append(append([]byte(iccName), 0), body...)
+		return appendChunk(nil, "iCCP", d)
+	}
+	return nil
+}

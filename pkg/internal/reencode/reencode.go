@@ -19,7 +19,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -33,6 +32,8 @@ import (
 
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
+	"github.com/photoscrub/photoscrub/pkg/internal/jpegseg"
+	"github.com/photoscrub/photoscrub/pkg/internal/pngchunk"
 )
 
 // Errors returned by Reencode.
@@ -153,9 +154,9 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 	switch {
 	case o.DropICC:
 	case f == format.JPEG:
-		res.Data = withJPEGICC(res.Data, jpegICC(data))
+		res.Data = withJPEGICC(res.Data, jpegseg.ICCSegments(data))
 	case f == format.PNG:
-		res.Data = withPNGChunk(res.Data, neutralICCP(pngChunk(data, "iCCP")))
+		res.Data = withPNGChunk(res.Data, pngchunk.ICCChunk(data))
 	}
 	return res, nil
 }
@@ -226,30 +227,6 @@ func orient(img image.Image, o int) image.Image {
 	return img
 }
 
-// jpegICC returns the APP2 ICC_PROFILE payloads of a JPEG, in order.
-func jpegICC(data []byte) [][]byte {
-	var out [][]byte
-	for i := 2; i+4 <= len(data); {
-		if data[i] != 0xFF {
-			return out
-		}
-		m := data[i+1]
-		if m == 0xDA || m == 0xD9 {
-			return out
-		}
-		l := int(binary.BigEndian.Uint16(data[i+2:]))
-		if l < 2 || i+2+l > len(data) {
-			return out
-		}
-		p := data[i+4 : i+2+l]
-		if m == 0xE2 && bytes.HasPrefix(p, []byte("ICC_PROFILE\x00")) {
-			out = append(out, p)
-		}
-		i += 2 + l
-	}
-	return out
-}
-
 func withJPEGICC(enc []byte, chunks [][]byte) []byte {
 	if len(chunks) == 0 || len(enc) < 2 {
 		return enc
@@ -261,48 +238,6 @@ func withJPEGICC(enc []byte, chunks [][]byte) []byte {
 		out = append(out, c...)
 	}
 	return append(out, enc[2:]...)
-}
-
-// pngChunk returns the whole first chunk (length, type, data, CRC) of type
-// typ with a valid CRC, or nil.
-func pngChunk(data []byte, typ string) []byte {
-	for i := 8; i+12 <= len(data); {
-		n := int(binary.BigEndian.Uint32(data[i:]))
-		if n < 0 || n > len(data)-i-12 {
-			return nil
-		}
-		t := string(data[i+4 : i+8])
-		if t == typ {
-			c := data[i : i+12+n]
-			if crc32.ChecksumIEEE(c[4:8+n]) == binary.BigEndian.Uint32(c[8+n:]) {
-				return c
-			}
-			return nil
-		}
-		if t == "IDAT" || t == "IEND" {
-			return nil
-		}
-		i += 12 + n
-	}
-	return nil
-}
-
-// neutralICCP rebuilds an iCCP chunk under the neutral profile name "ICC
-// profile": the original name is free text and is never copied.
-func neutralICCP(chunk []byte) []byte {
-	if chunk == nil {
-		return nil
-	}
-	data := chunk[8 : len(chunk)-4]
-	i := bytes.IndexByte(data, 0)
-	if i < 1 || i > 79 {
-		return nil
-	}
-	d := append([]byte("ICC profile\x00"), data[i+1:]...)
-	out := binary.BigEndian.AppendUint32(nil, uint32(len(d)))
-	out = append(out, "iCCP"...)
-	out = append(out, d...)
-	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[4:]))
 }
 
 // withPNGChunk inserts chunk right after IHDR of enc.
