@@ -134,7 +134,6 @@ func TestTagCap(t *testing.T) {
 // TestTagCapOverflowCounted: the comment on maxTagsPerFinding promises that
 // "the overflow is summarised as a count".
 func TestTagCapOverflowCounted(t *testing.T) {
-	// fixed: was a skipped BUG test
 	var s Set
 	for i := 0; i < 300; i++ {
 		s.Add(Other, "PNG tEXt", fmt.Sprintf("key%05d", i))

@@ -302,7 +302,6 @@ func TestExifToolOracleNoValues(t *testing.T) {
 // TestCleanHonoursKeepWithoutFindings: a file whose only extras are what
 // keep says to drop (an ICC profile, an orientation) must still lose them.
 func TestCleanHonoursKeepWithoutFindings(t *testing.T) {
-	// fixed: was a skipped BUG test
 	jpg, err := testimg.JPEG(testimg.JPEGOptions{ICC: true, Orientation: 6})
 	if err != nil {
 		t.Fatal(err)
@@ -326,7 +325,6 @@ func TestCleanHonoursKeepWithoutFindings(t *testing.T) {
 // plants the Owner marker there). The lossless strip renames it, but it is
 // no finding, so a PNG with nothing else is returned as is.
 func TestCleanICCProfileName(t *testing.T) {
-	// fixed: was a skipped BUG test
 	png := testimg.PNG(testimg.PNGOptions{ICC: true})
 	out, err := photoscrub.Clean(png, meta.DefaultKeep)
 	if err != nil {

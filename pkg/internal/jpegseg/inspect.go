@@ -112,7 +112,7 @@ func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
 		case g.Marker == APP1 && bytes.HasPrefix(p, idXMP):
 			_ = xmp.Inspect(p[len(idXMP):], prefix+"APP1 XMP", set)
 		case g.Marker == APP1 && bytes.HasPrefix(p, idExtXMP):
-			ext.add(p[len(idExtXMP):], prefix, set)
+			ext.add(p[len(idExtXMP):])
 		case g.Marker == APP2 && bytes.HasPrefix(p, idICC):
 			// Colour profile: kept by policy, not a finding.
 		case g.Marker == APP2 && bytes.HasPrefix(p, idMPF):
@@ -168,7 +168,7 @@ type extChunk struct {
 	data []byte
 }
 
-func (x *extXMP) add(p []byte, prefix string, set *meta.Set) {
+func (x *extXMP) add(p []byte) {
 	if len(p) < 40 {
 		x.bad = true
 		return

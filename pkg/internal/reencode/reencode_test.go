@@ -358,7 +358,6 @@ func TestPNG(t *testing.T) {
 // the Owner marker there); the lossless path renames it, the re-encode path
 // must not copy it either.
 func TestPNGICCNameNotCopied(t *testing.T) {
-	// fixed: was a skipped BUG test
 	in := testimg.PNG(testimg.PNGOptions{ICC: true})
 	res := reencode(t, format.PNG, in, Options{})
 	name, _ := pngICCP(t, res.Data)

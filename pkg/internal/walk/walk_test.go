@@ -269,7 +269,6 @@ func TestStopsOnCallbackErrorAndCancel(t *testing.T) {
 // TestCancelBetweenSingleFileRoots: Walk "stops when ctx is done", also
 // between explicitly named files.
 func TestCancelBetweenSingleFileRoots(t *testing.T) {
-	// fixed: was a skipped BUG test
 	root := mkTree(t, "a.jpg", "b.jpg", "c.jpg")
 	var args []string
 	for _, n := range []string{"a.jpg", "b.jpg", "c.jpg"} {
