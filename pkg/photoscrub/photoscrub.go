@@ -13,15 +13,15 @@ package photoscrub
 import (
 	"errors"
 
-	"github.com/photoscrub/photoscrub/pkg/internal/strip"
+	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
 // ErrUnsupported is returned for formats photoscrub cannot rewrite.
-var ErrUnsupported = strip.ErrUnsupported
+var ErrUnsupported = scrub.ErrUnsupported
 
 // ErrVerify is returned when a rebuilt file failed verification.
-var ErrVerify = strip.ErrVerify
+var ErrVerify = scrub.ErrVerify
 
 // Inspection is what Inspect found in one file.
 type Inspection struct {
@@ -40,13 +40,15 @@ type Inspection struct {
 // for a format it cannot parse, and a non-nil error when the container is
 // malformed (the Inspection then holds an "unparsed" finding).
 func Inspect(data []byte) (Inspection, error) {
-	f := strip.Sniff(data)
+	f := scrub.Sniff(data)
 	in := Inspection{Format: string(f)}
-	if !strip.Supported(f) {
+	if !scrub.Supported(f) {
 		return in, ErrUnsupported
 	}
-	got, err := strip.Inspect(f, data)
-	in.Findings, in.Orientation = got.Findings, got.Orientation
+	p, err := scrub.Parse(f, data)
+	if p != nil {
+		in.Findings, in.Orientation = p.Inspection.Findings, p.Inspection.Orientation
+	}
 	return in, err
 }
 
@@ -56,19 +58,19 @@ func Inspect(data []byte) (Inspection, error) {
 // with nothing to remove is returned as is (unless keep drops the ICC
 // profile or the orientation, which are never findings).
 func Clean(data []byte, keep meta.Keep) ([]byte, error) {
-	f := strip.Sniff(data)
-	if !strip.Supported(f) {
+	f := scrub.Sniff(data)
+	if !scrub.Supported(f) {
 		return nil, ErrUnsupported
 	}
-	in, err := strip.Inspect(f, data)
+	p, err := scrub.Parse(f, data)
 	if err != nil {
 		return nil, err
 	}
-	if len(in.Findings) == 0 && keep.ICC && keep.Orientation {
+	if p.Clean() && keep.ICC && keep.Orientation {
 		return data, nil
 	}
-	out, err := strip.Lossless(f, data, in, keep)
-	if err != nil && !errors.Is(err, strip.ErrUnsupported) && !errors.Is(err, strip.ErrVerify) {
+	out, err := p.Lossless(keep)
+	if err != nil && !errors.Is(err, scrub.ErrUnsupported) && !errors.Is(err, scrub.ErrVerify) {
 		return nil, err
 	}
 	return out, err

@@ -19,7 +19,7 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/reencode"
 	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
-	"github.com/photoscrub/photoscrub/pkg/internal/strip"
+	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
 	"github.com/photoscrub/photoscrub/pkg/internal/walk"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
@@ -216,12 +216,12 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 	if p.cfg.Resume != nil && p.cfg.Resume(c.Root, c.Rel, r.SizeBefore, r.SHA256Before) {
 		return nil
 	}
-	f := strip.Sniff(data)
+	f := scrub.Sniff(data)
 	r.Format = string(f)
 	if hint := format.ByExtension(c.Rel); hint != format.Unknown && hint != f && f != format.Empty && f != format.Unknown {
 		r.FormatNote = fmt.Sprintf("extension suggests %s, content is %s", hint, f)
 	}
-	if !strip.Supported(f) {
+	if !scrub.Supported(f) {
 		if f == format.Unknown || f == format.Empty {
 			if format.LikelyImage(c.Rel) {
 				r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, "content is not a recognised image format"
@@ -233,14 +233,21 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("%s files are not supported", f)
 		return &r
 	}
-	in, err := strip.Inspect(f, data)
+	// The file is parsed once: inspection, rebuild and verification all
+	// work on this parse.
+	parsed, err := scrub.Parse(f, data)
+	in := parsed.Inspection
 	r.Findings = in.Findings
 	r.Warnings = append(r.Warnings, in.Warnings...)
 	if err != nil {
+		if errors.Is(err, scrub.ErrUnsupported) {
+			r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("this %s variant cannot be fully parsed", f)
+			return &r
+		}
 		r.Status, r.Reason, r.Error = StatusFailed, ReasonParse, fmt.Sprintf("cannot parse the %s structure", f)
 		return &r
 	}
-	if !strip.Rewritable(f) {
+	if !scrub.Rewritable(f) {
 		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("%s files are inspected but not rewritten", f)
 		return &r
 	}
@@ -252,14 +259,17 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 		}
 		return &r
 	}
-	return p.scrub(ctx, c, fi, f, data, in, &r)
+	return p.scrub(ctx, c, fi, f, data, parsed, &r)
 }
 
-func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f format.Format, data []byte, in meta.Inspection, r *Result) *Result {
+func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f format.Format, data []byte, parsed *scrub.Parsed, r *Result) *Result {
 	out := data
-	// A file with no finding is left alone, unless the keep policy drops
-	// something findings never report (the ICC profile, the orientation).
-	if len(in.Findings) > 0 || !p.cfg.Keep.ICC || !p.cfg.Keep.Orientation {
+	in := parsed.Inspection
+	// A file with no finding is left alone in lossless mode, unless the
+	// keep policy drops something findings never report (the ICC profile,
+	// the orientation). Re-encode regenerates every coded byte of every
+	// file, clean or not.
+	if len(in.Findings) > 0 || !p.cfg.Keep.ICC || !p.cfg.Keep.Orientation || p.cfg.Reencode {
 		var err error
 		if p.cfg.Reencode {
 			r.Method = "reencode"
@@ -268,16 +278,18 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 				Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
 				Orientation: in.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
 				MaxBytes: p.cfg.MaxPixels * 12,
-				DropICC:  !p.cfg.Keep.ICC,
+				ICC:      keptICC(parsed, p.cfg.Keep),
 			})
 			if err == nil {
 				r.Warnings = append(r.Warnings, res.Warnings...)
 				out = res.Data
-				err = strip.Verify(f, data, out, in, p.cfg.Keep, false)
+				vkeep := p.cfg.Keep
+				vkeep.ICC = vkeep.ICC && res.ICCKept // said in a warning
+				err = parsed.Verify(out, vkeep, false)
 			}
 		} else {
 			r.Method = "lossless"
-			out, err = strip.Lossless(f, data, in, p.cfg.Keep)
+			out, err = parsed.Lossless(p.cfg.Keep)
 		}
 		if err != nil {
 			return scrubFailure(r, f, err)
@@ -334,9 +346,9 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 
 func scrubFailure(r *Result, f format.Format, err error) *Result {
 	switch {
-	case errors.Is(err, strip.ErrUnsupported), errors.Is(err, reencode.ErrUnsupported):
+	case errors.Is(err, scrub.ErrUnsupported), errors.Is(err, reencode.ErrUnsupported):
 		r.Status, r.Reason, r.Error = StatusUnsupported, ReasonFormat, fmt.Sprintf("this %s variant cannot be rewritten in this mode", f)
-	case errors.Is(err, strip.ErrVerify):
+	case errors.Is(err, scrub.ErrVerify):
 		r.Status, r.Reason, r.Verification = StatusFailed, ReasonVerify, "failed"
 		r.Error = "output failed verification and was not written"
 	case errors.Is(err, reencode.ErrTooLarge):
@@ -349,6 +361,15 @@ func scrubFailure(r *Result, f format.Format, err error) *Result {
 		r.Status, r.Reason, r.Error = StatusFailed, ReasonParse, fmt.Sprintf("cannot rebuild the %s structure", f)
 	}
 	return r
+}
+
+// keptICC is the (rebuilt) colour profile a re-encode embeds, nil when the
+// keep policy drops it or the file has none.
+func keptICC(p *scrub.Parsed, keep meta.Keep) []byte {
+	if !keep.ICC {
+		return nil
+	}
+	return p.ICC()
 }
 
 func commitFailure(r *Result, err error) *Result {

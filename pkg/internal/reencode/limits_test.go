@@ -15,7 +15,7 @@ import (
 	"golang.org/x/sync/semaphore"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
-	"github.com/photoscrub/photoscrub/pkg/internal/strip"
+	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -187,7 +187,7 @@ func FuzzReencode(f *testing.F) {
 		if _, err := decodeConfig(fm, res.Data); err != nil {
 			t.Fatalf("output header does not decode: %v", err)
 		}
-		if in, _ := strip.Inspect(fm, res.Data); len(in.Findings) != 0 {
+		if in, _ := scrub.Inspect(fm, res.Data); len(in.Findings) != 0 {
 			t.Fatalf("output has findings %+v", in.Findings)
 		}
 	})

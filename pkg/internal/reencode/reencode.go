@@ -15,10 +15,12 @@ package reencode
 
 import (
 	"bytes"
+	"compress/zlib"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"image"
 	"image/color"
 	"image/gif"
@@ -32,8 +34,6 @@ import (
 
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
-	"github.com/photoscrub/photoscrub/pkg/internal/jpegseg"
-	"github.com/photoscrub/photoscrub/pkg/internal/pngchunk"
 )
 
 // Errors returned by Reencode.
@@ -68,14 +68,20 @@ type Options struct {
 	// MaxBytes refuses images whose decode would need more memory than
 	// this (0: HardMaxBytes).
 	MaxBytes int64
-	// DropICC leaves the colour profile out (--keep without icc).
-	DropICC bool
+	// ICC is the colour profile to embed (already rebuilt by the icc
+	// package from the original's profile, never the original's bytes);
+	// nil embeds none.
+	ICC []byte
 }
 
 // Result is a re-encoded file.
 type Result struct {
 	Data     []byte
 	Warnings []string
+	// ICCKept tells whether Options.ICC was embedded (JPEG and PNG
+	// encoders can; TIFF and GIF ones cannot, and then say so in a
+	// warning).
+	ICCKept bool
 }
 
 // Reencode decodes data (of format f), applies orientation and resizing and
@@ -152,11 +158,13 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 	}
 	res.Data = buf.Bytes()
 	switch {
-	case o.DropICC:
+	case o.ICC == nil:
 	case f == format.JPEG:
-		res.Data = withJPEGICC(res.Data, jpegseg.ICCSegments(data))
+		res.Data, res.ICCKept = withJPEGICC(res.Data, o.ICC), true
 	case f == format.PNG:
-		res.Data = withPNGChunk(res.Data, pngchunk.ICCChunk(data))
+		res.Data, res.ICCKept = withPNGICC(res.Data, o.ICC), true
+	default:
+		res.Warnings = append(res.Warnings, fmt.Sprintf("colour profile not kept: the %s encoder cannot embed one", f))
 	}
 	return res, nil
 }
@@ -227,24 +235,48 @@ func orient(img image.Image, o int) image.Image {
 	return img
 }
 
-func withJPEGICC(enc []byte, chunks [][]byte) []byte {
-	if len(chunks) == 0 || len(enc) < 2 {
+// iccChunkMax is the profile bytes one APP2 segment carries (65535 less
+// the length field, the ICC_PROFILE identifier and the two sequence bytes).
+const iccChunkMax = 65535 - 2 - 14
+
+// withJPEGICC inserts profile as ICC_PROFILE APP2 segments (ICC.1 Annex
+// B.4) right after SOI of enc.
+func withJPEGICC(enc, profile []byte) []byte {
+	if len(profile) == 0 || len(enc) < 2 {
+		return enc
+	}
+	n := (len(profile) + iccChunkMax - 1) / iccChunkMax
+	if n > 255 {
 		return enc
 	}
 	out := append([]byte{}, enc[:2]...)
-	for _, c := range chunks {
+	for i := 0; i < n; i++ {
+		part := profile[i*iccChunkMax : min(len(profile), (i+1)*iccChunkMax)]
 		out = append(out, 0xFF, 0xE2)
-		out = binary.BigEndian.AppendUint16(out, uint16(len(c)+2))
-		out = append(out, c...)
+		out = binary.BigEndian.AppendUint16(out, uint16(2+14+len(part)))
+		out = append(out, "ICC_PROFILE\x00"...)
+		out = append(out, byte(i+1), byte(n))
+		out = append(out, part...)
 	}
 	return append(out, enc[2:]...)
 }
 
-// withPNGChunk inserts chunk right after IHDR of enc.
-func withPNGChunk(enc, chunk []byte) []byte {
-	if chunk == nil || len(enc) < 33 {
+// withPNGICC inserts profile as an iCCP chunk (PNG 3rd ed. 11.3.2.3) right
+// after IHDR of enc.
+func withPNGICC(enc, profile []byte) []byte {
+	if len(profile) == 0 || len(enc) < 33 {
 		return enc
 	}
+	var z bytes.Buffer
+	z.WriteString("ICC profile\x00\x00")
+	zw := zlib.NewWriter(&z)
+	zw.Write(profile)
+	zw.Close()
+	body := z.Bytes()
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
+	chunk = append(chunk, "iCCP"...)
+	chunk = append(chunk, body...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
 	at := 8 + 12 + int(binary.BigEndian.Uint32(enc[8:]))
 	out := append([]byte{}, enc[:at]...)
 	out = append(out, chunk...)

@@ -17,7 +17,7 @@ import (
 	"golang.org/x/image/tiff"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
-	"github.com/photoscrub/photoscrub/pkg/internal/strip"
+	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -128,13 +128,13 @@ func meanAbsDiff(a, b image.Image) float64 {
 	return sum / n
 }
 
-// checkClean fails t when strip.Inspect finds anything in out or when a
+// checkClean fails t when scrub.Inspect finds anything in out or when a
 // planted marker string survives in it.
 func checkClean(t testing.TB, f format.Format, out []byte) {
 	t.Helper()
-	in, err := strip.Inspect(f, out)
+	in, err := scrub.Inspect(f, out)
 	if err != nil {
-		t.Errorf("strip.Inspect(output): %v", err)
+		t.Errorf("scrub.Inspect(output): %v", err)
 	}
 	if len(in.Findings) != 0 {
 		t.Errorf("output has %d finding(s): %+v", len(in.Findings), in.Findings)
@@ -161,7 +161,7 @@ func TestJPEGEverythingAllowlistAndICC(t *testing.T) {
 	if len(srcICC) == 0 {
 		t.Fatal("test input has no ICC profile")
 	}
-	res := reencode(t, format.JPEG, in, Options{Orientation: 6, Quality: 90})
+	res := reencode(t, format.JPEG, in, Options{Orientation: 6, Quality: 90, ICC: srcICC})
 	icc := checkJPEGAllowlist(t, res.Data)
 	if !bytes.Equal(icc, srcICC) {
 		t.Errorf("ICC profile not byte-identical: got %d bytes, want %d", len(icc), len(srcICC))
@@ -318,7 +318,7 @@ func TestPNG(t *testing.T) {
 	if srcICC == nil {
 		t.Fatal("test input has no iCCP")
 	}
-	res := reencode(t, format.PNG, in, Options{})
+	res := reencode(t, format.PNG, in, Options{ICC: srcICC})
 	img, err := png.Decode(bytes.NewReader(res.Data))
 	if err != nil {
 		t.Fatalf("output does not decode: %v", err)
@@ -347,7 +347,7 @@ func TestPNG(t *testing.T) {
 			t.Errorf("output keeps chunk %q", ty)
 		}
 	}
-	in2, err := strip.Inspect(format.PNG, res.Data)
+	in2, err := scrub.Inspect(format.PNG, res.Data)
 	if err != nil || len(in2.Findings) != 0 {
 		t.Errorf("re-inspection: err %v, findings %+v", err, in2.Findings)
 	}

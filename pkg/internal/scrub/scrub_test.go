@@ -1,4 +1,4 @@
-package strip
+package scrub
 
 import (
 	"bytes"
@@ -118,9 +118,9 @@ func TestLosslessEveryFormat(t *testing.T) {
 				t.Errorf("Inspect orientation %d, want %d", in.Orientation, s.orient)
 			}
 			for _, keep := range []meta.Keep{meta.DefaultKeep, {}, {ICC: true}, {Orientation: true}} {
-				out, err := Lossless(s.f, s.data, in, keep)
+				out, err := lossless(s.f, s.data, in, keep)
 				if err != nil {
-					t.Fatalf("Lossless(keep %+v): %v", keep, err)
+					t.Fatalf("lossless(keep %+v): %v", keep, err)
 				}
 				got, err := Inspect(s.f, out)
 				if err != nil {
@@ -144,11 +144,11 @@ func TestLosslessEveryFormat(t *testing.T) {
 						t.Errorf("keep %+v: output has ICC %v", keep, has)
 					}
 				}
-				if err := Verify(s.f, s.data, out, in, keep, true); err != nil {
-					t.Errorf("keep %+v: Verify(own output): %v", keep, err)
+				if err := verify(s.f, s.data, out, in, keep, true); err != nil {
+					t.Errorf("keep %+v: verify(own output): %v", keep, err)
 				}
 				// Idempotent: stripping the output again changes nothing.
-				again, err := Lossless(s.f, out, got, keep)
+				again, err := lossless(s.f, out, got, keep)
 				if err != nil {
 					t.Fatalf("second Lossless: %v", err)
 				}
@@ -197,22 +197,22 @@ func jpegOf(t *testing.T, o testimg.JPEGOptions) []byte {
 func TestVerifyRejectsRemainingFinding(t *testing.T) {
 	data := jpegOf(t, testimg.JPEGOptions{GPS: true, Orientation: 6})
 	in, _ := Inspect(format.JPEG, data)
-	if err := Verify(format.JPEG, data, data, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
-		t.Errorf("Verify(unstripped) = %v, want ErrVerify", err)
+	if err := verify(format.JPEG, data, data, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
+		t.Errorf("verify(unstripped) = %v, want ErrVerify", err)
 	} else if bytes.Contains([]byte(err.Error()), []byte("51")) {
 		t.Errorf("error mentions a value: %v", err)
 	}
 	// Same for PNG: a stripped output with a tEXt spliced back in.
 	p := testimg.PNG(testimg.PNGOptions{Text: true})
 	pin, _ := Inspect(format.PNG, p)
-	out, err := Lossless(format.PNG, p, pin, meta.DefaultKeep)
+	out, err := lossless(format.PNG, p, pin, meta.DefaultKeep)
 	if err != nil {
 		t.Fatal(err)
 	}
 	iend := len(out) - 12
 	bad := append(append(append([]byte{}, out[:iend]...), testimg.PNGChunk("tEXt", []byte("Author\x00x"))...), out[iend:]...)
-	if err := Verify(format.PNG, p, bad, pin, meta.DefaultKeep, false); !errors.Is(err, ErrVerify) {
-		t.Errorf("Verify(PNG with tEXt) = %v, want ErrVerify", err)
+	if err := verify(format.PNG, p, bad, pin, meta.DefaultKeep, false); !errors.Is(err, ErrVerify) {
+		t.Errorf("verify(PNG with tEXt) = %v, want ErrVerify", err)
 	}
 }
 
@@ -236,7 +236,7 @@ func scanStart(t *testing.T, b []byte) int {
 func TestVerifyRejectsChangedScan(t *testing.T) {
 	data := jpegOf(t, testimg.JPEGOptions{GPS: true, Width: 128, Height: 96})
 	in, _ := Inspect(format.JPEG, data)
-	out, err := Lossless(format.JPEG, data, in, meta.DefaultKeep)
+	out, err := lossless(format.JPEG, data, in, meta.DefaultKeep)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -246,19 +246,19 @@ func TestVerifyRejectsChangedScan(t *testing.T) {
 	}
 	bad := append([]byte{}, out...)
 	bad[i] ^= 0x01
-	if err := Verify(format.JPEG, data, bad, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
-		t.Errorf("Verify(flipped scan byte at %d) = %v, want ErrVerify", i, err)
+	if err := verify(format.JPEG, data, bad, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
+		t.Errorf("verify(flipped scan byte at %d) = %v, want ErrVerify", i, err)
 	}
 	// A re-encode does not promise the same coded data: lossless=false.
-	if err := Verify(format.JPEG, data, bad, in, meta.DefaultKeep, false); err != nil {
-		t.Errorf("Verify(lossless=false) = %v, want nil", err)
+	if err := verify(format.JPEG, data, bad, in, meta.DefaultKeep, false); err != nil {
+		t.Errorf("verify(lossless=false) = %v, want nil", err)
 	}
 	// A changed quantisation table is a changed image too.
 	dqt := bytes.Index(out, []byte{0xFF, 0xDB})
 	bad = append([]byte{}, out...)
 	bad[dqt+10]++
-	if err := Verify(format.JPEG, data, bad, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
-		t.Errorf("Verify(changed DQT) = %v, want ErrVerify", err)
+	if err := verify(format.JPEG, data, bad, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
+		t.Errorf("verify(changed DQT) = %v, want ErrVerify", err)
 	}
 }
 
@@ -268,15 +268,15 @@ func TestVerifyRejectsLostOrientation(t *testing.T) {
 			continue
 		}
 		in, _ := Inspect(s.f, s.data)
-		noO, err := Lossless(s.f, s.data, in, meta.Keep{ICC: true})
+		noO, err := lossless(s.f, s.data, in, meta.Keep{ICC: true})
 		if err != nil {
 			t.Fatalf("%s: %v", s.name, err)
 		}
-		if err := Verify(s.f, s.data, noO, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
-			t.Errorf("%s: Verify(orientation dropped, keep orientation) = %v, want ErrVerify", s.name, err)
+		if err := verify(s.f, s.data, noO, in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
+			t.Errorf("%s: verify(orientation dropped, keep orientation) = %v, want ErrVerify", s.name, err)
 		}
-		if err := Verify(s.f, s.data, noO, in, meta.Keep{ICC: true}, true); err != nil {
-			t.Errorf("%s: Verify(orientation dropped, keep none) = %v", s.name, err)
+		if err := verify(s.f, s.data, noO, in, meta.Keep{ICC: true}, true); err != nil {
+			t.Errorf("%s: verify(orientation dropped, keep none) = %v", s.name, err)
 		}
 	}
 }
@@ -284,12 +284,12 @@ func TestVerifyRejectsLostOrientation(t *testing.T) {
 func TestVerifyRejectsUnparseableOutput(t *testing.T) {
 	data := jpegOf(t, testimg.JPEGOptions{GPS: true})
 	in, _ := Inspect(format.JPEG, data)
-	out, err := Lossless(format.JPEG, data, in, meta.DefaultKeep)
+	out, err := lossless(format.JPEG, data, in, meta.DefaultKeep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := Verify(format.JPEG, data, out[:len(out)/2], in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
-		t.Errorf("Verify(truncated) = %v, want ErrVerify", err)
+	if err := verify(format.JPEG, data, out[:len(out)/2], in, meta.DefaultKeep, true); !errors.Is(err, ErrVerify) {
+		t.Errorf("verify(truncated) = %v, want ErrVerify", err)
 	}
 }
 
@@ -336,8 +336,8 @@ func TestRawIsInspectedNotRewritten(t *testing.T) {
 	if _, err := Inspect(format.RAW, dng); err != nil {
 		t.Errorf("Inspect(DNG): %v", err)
 	}
-	if _, err := Lossless(format.RAW, dng, meta.Inspection{}, meta.DefaultKeep); !errors.Is(err, ErrUnsupported) {
-		t.Errorf("Lossless(raw) = %v, want ErrUnsupported", err)
+	if _, err := lossless(format.RAW, dng, meta.Inspection{}, meta.DefaultKeep); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("lossless(raw) = %v, want ErrUnsupported", err)
 	}
 	for _, f := range []format.Format{format.JPEG, format.PNG, format.GIF, format.WebP, format.TIFF, format.HEIF, format.AVIF} {
 		if !Supported(f) || !Rewritable(f) {
@@ -351,11 +351,11 @@ func TestRawIsInspectedNotRewritten(t *testing.T) {
 		if _, err := Inspect(f, []byte("%PDF-1.4")); !errors.Is(err, ErrUnsupported) {
 			t.Errorf("Inspect(%s) = %v, want ErrUnsupported", f, err)
 		}
-		if _, err := Lossless(f, nil, meta.Inspection{}, meta.DefaultKeep); !errors.Is(err, ErrUnsupported) {
-			t.Errorf("Lossless(%s) = %v, want ErrUnsupported", f, err)
+		if _, err := lossless(f, nil, meta.Inspection{}, meta.DefaultKeep); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("lossless(%s) = %v, want ErrUnsupported", f, err)
 		}
-		if err := Verify(f, nil, nil, meta.Inspection{}, meta.DefaultKeep, true); !errors.Is(err, ErrUnsupported) {
-			t.Errorf("Verify(%s) = %v, want ErrUnsupported", f, err)
+		if err := verify(f, nil, nil, meta.Inspection{}, meta.DefaultKeep, true); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("verify(%s) = %v, want ErrUnsupported", f, err)
 		}
 	}
 	if Sniff(nil) != format.Empty {
@@ -368,7 +368,7 @@ func TestErrorsCarryNoValues(t *testing.T) {
 		in, _ := Inspect(s.f, s.data)
 		for _, keep := range []meta.Keep{meta.DefaultKeep, {}} {
 			// Verify the unstripped file: the error names the first finding.
-			err := Verify(s.f, s.data, s.data, in, keep, true)
+			err := verify(s.f, s.data, s.data, in, keep, true)
 			if err == nil {
 				continue
 			}
@@ -384,4 +384,31 @@ func TestErrorsCarryNoValues(t *testing.T) {
 			}
 		}
 	}
+}
+
+// lossless parses data and rebuilds it: the pre-registry helper the tests
+// above were written against.
+func lossless(f format.Format, data []byte, _ meta.Inspection, keep meta.Keep) ([]byte, error) {
+	p, err := Parse(f, data)
+	if err != nil {
+		return nil, err
+	}
+	return p.Lossless(keep)
+}
+
+// verify parses orig and verifies out against it.
+func verify(f format.Format, orig, out []byte, _ meta.Inspection, keep meta.Keep, lossless bool) error {
+	p, err := Parse(f, orig)
+	if err != nil {
+		return err
+	}
+	return p.Verify(out, keep, lossless)
+}
+
+// norm maps "no orientation" and invalid values to 1 (the default).
+func norm(o int) int {
+	if o < 1 || o > 8 {
+		return 1
+	}
+	return o
 }

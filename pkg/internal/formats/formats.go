@@ -1,0 +1,36 @@
+// Package formats is photoscrub's registry list: importing it registers
+// every container format with pkg/internal/container, in match order (a
+// refinement before the format it refines: camera raw before TIFF). A new
+// format is one package and one line here.
+package formats
+
+import (
+	"errors"
+
+	"github.com/photoscrub/photoscrub/pkg/internal/bmff"
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
+	"github.com/photoscrub/photoscrub/pkg/internal/format"
+	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
+	"github.com/photoscrub/photoscrub/pkg/internal/jpegseg"
+	"github.com/photoscrub/photoscrub/pkg/internal/pngchunk"
+	"github.com/photoscrub/photoscrub/pkg/internal/tifffile"
+	"github.com/photoscrub/photoscrub/pkg/internal/webpriff"
+)
+
+func init() {
+	container.Register(legacyFormat(format.JPEG, jpegseg.Inspect, jpegseg.Strip, jpegseg.SameImage, nil))
+	container.Register(legacyFormat(format.PNG, pngchunk.Inspect, pngchunk.Strip, pngchunk.SameImage, nil))
+	container.Register(legacyFormat(format.GIF, gifext.Inspect, gifext.Strip, gifext.SameImage, nil))
+	container.Register(legacyFormat(format.WebP, webpriff.Inspect, webpriff.Strip, webpriff.SameImage, nil))
+	raw := legacyFormat(format.RAW, tifffile.Inspect, nil, nil, nil)
+	raw.Rebuild = false
+	raw.Match = func(d []byte) bool {
+		return format.Sniff(d[:min(len(d), format.HeadSize)]) == format.TIFF && tifffile.IsRaw(d)
+	}
+	container.Register(raw)
+	container.Register(legacyFormat(format.TIFF, tifffile.Inspect, tifffile.Strip, tifffile.SameImage,
+		func(err error) bool { return errors.Is(err, tifffile.ErrUnsupported) }))
+	bu := func(err error) bool { return errors.Is(err, bmff.ErrUnsupported) }
+	container.Register(legacyFormat(format.HEIF, bmff.Inspect, bmff.Strip, bmff.SameImage, bu))
+	container.Register(legacyFormat(format.AVIF, bmff.Inspect, bmff.Strip, bmff.SameImage, bu))
+}
