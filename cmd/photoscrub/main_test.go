@@ -2,12 +2,14 @@ package main
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
@@ -43,6 +45,11 @@ func TestScripts(t *testing.T) {
 			"mounttmpfs":    cmdMountTmpfs,
 			"checkscrubbed": cmdCheckScrubbed,
 			"onceeach":      cmdOnceEach,
+			"gendng":        cmdGenDNG,
+			"screen":        cmdScreen,
+			"mountro":       cmdMountRO,
+			"seal":          cmdSeal,
+			"barsane":       cmdBarSane,
 			"truncjpeg": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := testimg.JPEG(testimg.JPEGOptions{GPS: true})
 				ts.Check(err)
@@ -319,4 +326,117 @@ func validateReportsAfter(e *testscript.Env) error {
 		})
 	})
 	return nil
+}
+
+// gendng FILE writes a raw camera file built on TIFF (colour-filter-array
+// data, as in DNG) with GPS and identity tags: inspected, never rewritten.
+func cmdGenDNG(ts *testscript.TestScript, neg bool, args []string) {
+	b := testimg.TIFF(testimg.TIFFOptions{GPS: true, Identity: true})
+	off := binary.LittleEndian.Uint32(b[4:8])
+	n := binary.LittleEndian.Uint16(b[off:])
+	for i := 0; i < int(n); i++ {
+		e := b[int(off)+2+12*i:]
+		if binary.LittleEndian.Uint16(e) == 262 { // PhotometricInterpretation
+			binary.LittleEndian.PutUint16(e[8:], 32803) // CFA
+		}
+	}
+	p := ts.MkAbs(args[0])
+	ts.Check(os.MkdirAll(filepath.Dir(p), 0o755))
+	ts.Check(os.WriteFile(p, b, 0o644))
+}
+
+// screen IN OUT replays what a terminal showed for the bytes in IN: a
+// carriage return moves back to the start of the line and later text
+// overwrites earlier text (ANSI escapes are dropped). OUT gets, in order,
+// "bar: TEXT" for every state of a line that a carriage return ended (the
+// progress bar's redraws) and "line: TEXT" for every line a newline ended,
+// as it stays on the screen; trailing blanks trimmed.
+func cmdScreen(ts *testscript.TestScript, neg bool, args []string) {
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	var out []string
+	var line []rune
+	col := 0
+	text := func() string { return strings.TrimRight(string(line), " ") }
+	rs := []rune(string(b))
+	for i := 0; i < len(rs); i++ {
+		switch c := rs[i]; {
+		case c == '\r':
+			if t := text(); t != "" && (i+1 >= len(rs) || rs[i+1] != '\n') {
+				out = append(out, "bar: "+t)
+			}
+			col = 0
+		case c == '\n':
+			out = append(out, "line: "+text())
+			line, col = line[:0], 0
+		case c == 0x1b: // skip an escape sequence
+			for i++; i < len(rs) && !(rs[i] >= '@' && rs[i] <= '~' && rs[i] != '['); i++ {
+			}
+		default:
+			if col < len(line) {
+				line[col] = c
+			} else {
+				line = append(line, c)
+			}
+			col++
+		}
+	}
+	if t := text(); t != "" {
+		out = append(out, "line: "+t)
+	}
+	ts.Check(os.WriteFile(ts.MkAbs(args[1]), []byte(strings.Join(out, "\n")+"\n"), 0o644))
+}
+
+// mountro DIR mounts an empty read-only tmpfs on DIR (unmounted at the
+// end); guard the script with [tmpfs].
+func cmdMountRO(ts *testscript.TestScript, neg bool, args []string) {
+	dir := ts.MkAbs(args[0])
+	if err := exec.Command("mount", "-t", "tmpfs", "-o", "ro,size=64k", "tmpfs", dir).Run(); err != nil {
+		ts.Fatalf("cannot mount a read-only tmpfs: %v", err)
+	}
+	ts.Defer(func() { exec.Command("umount", "-l", dir).Run() })
+}
+
+// seal REPORT FIELD WANT checks a number in a report's seal.
+func cmdSeal(ts *testscript.TestScript, neg bool, args []string) {
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	lines := bytes.Split(bytes.TrimSuffix(b, []byte("\n")), []byte("\n"))
+	var seal map[string]any
+	ts.Check(json.Unmarshal(lines[len(lines)-1], &seal))
+	if got := fmt.Sprint(seal[args[1]]); (got == args[2]) == neg {
+		ts.Fatalf("seal %s is %s, want %s", args[1], got, args[2])
+	}
+}
+
+// barsane SCREEN checks every progress bar state of a replayed terminal
+// (see screen): files with findings never ahead of files done, the time
+// left labelled ETA, never a warning glued to the bar.
+func cmdBarSane(ts *testscript.TestScript, neg bool, args []string) {
+	b, err := os.ReadFile(ts.MkAbs(args[0]))
+	ts.Check(err)
+	re := regexp.MustCompile(`([0-9]+) with findings.*\(([0-9]+)/([0-9]+)`)
+	bars := 0
+	for _, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, "photoscrub:") && strings.Contains(line, "files/s") {
+			ts.Fatalf("a message is glued to the bar: %q", line)
+		}
+		if !strings.HasPrefix(line, "bar: ") {
+			continue
+		}
+		bars++
+		if m := re.FindStringSubmatch(line); m != nil {
+			f, _ := strconv.Atoi(m[1])
+			d, _ := strconv.Atoi(m[2])
+			if f > d {
+				ts.Fatalf("%d with findings but only %d done: %q", f, d, line)
+			}
+		}
+		if regexp.MustCompile(`\[[0-9]+s:[0-9]+s\]`).MatchString(line) {
+			ts.Fatalf("unlabelled time on the bar: %q", line)
+		}
+	}
+	if bars == 0 {
+		ts.Fatalf("no progress bar drawn")
+	}
 }

@@ -80,29 +80,137 @@ func firstLine(s string) string {
 }
 
 func newApp(stdout, stderr io.Writer) *ucli.App {
-	return &ucli.App{
+	app := &ucli.App{
 		Name:    "photoscrub",
 		Usage:   "find and remove location and identity metadata from photo collections",
 		Version: Version,
-		Description: "photoscrub scan PATH... audits photos read-only; photoscrub scrub (--out DIR | --in-place) PATH...\n" +
-			"removes GPS, XMP, IPTC, maker notes, thumbnails, trailers, comments and serial numbers, verifies each\n" +
-			"output and writes an audit report. Flags go before paths.",
+		UsageText: "photoscrub scan [flags] PATH...\n" +
+			"photoscrub scrub (--out DIR | --in-place) [flags] PATH...\n" +
+			"photoscrub report verify|summary|html|merge|keygen ...\n" +
+			"photoscrub completion bash|zsh|fish\n\n" +
+			"Examples:\n" +
+			"   photoscrub scan --report audit.jsonl --html audit.html photos\n" +
+			"   photoscrub scrub --out cleaned --report scrub.jsonl --html scrub.html photos\n" +
+			"   photoscrub scan --list location photos",
+		Description: "photoscrub scan audits photos read-only; photoscrub scrub removes GPS, XMP, IPTC, maker notes,\n" +
+			"thumbnails, trailers, comments and serial numbers, verifies each output and writes an audit report.\n" +
+			"Flags go before paths; every argument after the flags is a path.",
 		Writer:                 stdout,
 		ErrWriter:              stderr,
 		HideHelpCommand:        true,
+		EnableBashCompletion:   true,
 		UseShortOptionHandling: false,
 		ExitErrHandler:         func(*ucli.Context, error) {},
-		OnUsageError: func(c *ucli.Context, err error, isSub bool) error {
-			return usagef("%s (see 'photoscrub %s --help')", strings.ToLower(firstLine(err.Error())), c.Command.Name)
-		},
-		Commands: []*ucli.Command{scanCommand(), scrubCommand(), reportCommand()},
+		OnUsageError:           onUsageError,
+		Commands:               []*ucli.Command{scanCommand(), scrubCommand(), reportCommand(), completionCommand(), manCommand()},
 		Action: func(c *ucli.Context) error {
 			if c.NArg() > 0 {
-				return usagef("unknown command %q; use 'photoscrub scan PATH...' or 'photoscrub scrub --out DIR PATH...'", c.Args().First())
+				return usagef("unknown command %q%s; use 'photoscrub scan PATH...' or 'photoscrub scrub --out DIR PATH...'",
+					c.Args().First(), suggestCommand(c.App.Commands, c.Args().First()))
 			}
 			return ucli.ShowAppHelp(c)
 		},
 	}
+	for _, cmd := range app.Commands {
+		setupCommand(cmd)
+	}
+	return app
+}
+
+// setupCommand makes every verb take its arguments as arguments (no
+// implicit "help"/"h" sub-command: a folder named h is a path) and answer
+// a flag mistake with one line.
+func setupCommand(cmd *ucli.Command) {
+	cmd.HideHelpCommand = true
+	cmd.OnUsageError = onUsageError
+	for _, sub := range cmd.Subcommands {
+		setupCommand(sub)
+	}
+}
+
+// onUsageError turns urfave/cli's parse errors into one line with the
+// closest flag name, never the whole help.
+func onUsageError(c *ucli.Context, err error, isSub bool) error {
+	name := "photoscrub"
+	var flags []ucli.Flag
+	if c.Command != nil && c.Command.Name != "" {
+		name = "photoscrub " + c.Command.FullName()
+		flags = c.Command.Flags
+	} else if c.App != nil {
+		flags = c.App.Flags
+	}
+	msg := firstLine(err.Error())
+	const undefined = "flag provided but not defined: "
+	if i := strings.Index(msg, undefined); i >= 0 {
+		bad := strings.TrimLeft(msg[i+len(undefined):], "-")
+		hint := ""
+		if s := suggestFlag(flags, bad); s != "" {
+			hint = fmt.Sprintf("; did you mean %s?", s)
+		}
+		dash := "--"
+		if len(bad) == 1 {
+			dash = "-"
+		}
+		return usagef("unknown flag %s%s%s (see '%s --help')", dash, bad, hint, name)
+	}
+	return usagef("%s (see '%s --help')", strings.ToLower(msg), name)
+}
+
+// suggestFlag returns the closest flag name ("--out"), or "" when nothing
+// is close enough to help.
+func suggestFlag(flags []ucli.Flag, bad string) string {
+	best, bestD := "", 1<<30
+	for _, f := range flags {
+		for _, n := range f.Names() {
+			if d := editDistance(bad, n); d < bestD {
+				best, bestD = n, d
+			}
+		}
+	}
+	if best == "" || bestD > max(2, len(bad)/2) {
+		return ""
+	}
+	if len(best) == 1 {
+		return "-" + best
+	}
+	return "--" + best
+}
+
+func suggestCommand(cmds []*ucli.Command, bad string) string {
+	best, bestD := "", 1<<30
+	for _, c := range cmds {
+		if c.Hidden {
+			continue
+		}
+		if d := editDistance(bad, c.Name); d < bestD {
+			best, bestD = c.Name, d
+		}
+	}
+	if best == "" || bestD > max(2, len(bad)/2) {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %q?)", best)
+}
+
+// editDistance is the Levenshtein distance of a and b.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
 }
 
 // checkPaths rejects a flag given after a path (urfave/cli stops parsing

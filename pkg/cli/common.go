@@ -8,11 +8,13 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	ucli "github.com/urfave/cli/v2"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/pipeline"
+	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/report"
 )
@@ -39,6 +41,15 @@ type commonOptions struct {
 	Resume      string
 	CPUProfile  string
 	MemProfile  string
+
+	// Verb is "scan" or "scrub"; Args the command line as given (for
+	// corrected and resume commands).
+	Verb string
+	Args []string
+	// List (scan --list) selects the categories whose files' paths are
+	// printed on standard output, each ended by ListSep.
+	List    []meta.Category
+	ListSep byte
 }
 
 func commonFlags() []ucli.Flag {
@@ -77,6 +88,7 @@ func readCommon(c *ucli.Context, verb string) (commonOptions, error) {
 		RedactKey: c.String("redact-paths"), Quiet: c.Bool("quiet"),
 		HTML: c.String("html"), FilesFrom: c.String("files-from"), Resume: c.String("resume"),
 		CPUProfile: c.String("cpuprofile"), MemProfile: c.String("memprofile"),
+		Verb: verb, Args: rawArgs(c),
 	}
 	if sh := c.String("shard"); sh != "" {
 		var i, n int
@@ -107,15 +119,26 @@ func readCommon(c *ucli.Context, verb string) (commonOptions, error) {
 	return o, nil
 }
 
-// run is what scan and scrub share: open the report outputs, run the
-// pipeline, seal the report and work out the exit code.
+// run is what scan and scrub share: check the outputs can be written,
+// open them, run the pipeline, seal the report and work out the exit code.
+// The last line before the exit line is the cause of a failure.
 func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.Header, stdout, stderr io.Writer) error {
+	if err := preflight(co, cfg); err != nil {
+		return err
+	}
+	var resumed atomic.Int64
 	if co.Resume != "" {
 		set, err := loadResume(co.Resume, co.Paths)
 		if err != nil {
 			return &exitError{ExitUsage, err.Error()}
 		}
-		cfg.Resume = set.done
+		cfg.Resume = func(root int, rel string, size int64, sum string) bool {
+			if set.done(root, rel, size, sum) {
+				resumed.Add(1)
+				return true
+			}
+			return false
+		}
 		cfg.Own = append(cfg.Own, co.Resume)
 	}
 	if co.FilesFrom != "" {
@@ -135,14 +158,14 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if co.SignKey != "" {
 		k, err := report.LoadPrivateKey(co.SignKey)
 		if err != nil {
-			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the signing key", co.SignKey)}
+			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the signing key%s", co.SignKey, because(err))}
 		}
 		opts.SignKey = k
 	}
 	if co.RedactKey != "" {
 		k, err := os.ReadFile(co.RedactKey)
 		if err != nil || len(k) < 16 {
-			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot read a redaction key of at least 16 bytes", co.RedactKey)}
+			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot read a redaction key of at least 16 bytes%s", co.RedactKey, because(err))}
 		}
 		opts.RedactKey = k
 	}
@@ -150,7 +173,7 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if co.CSV != "" {
 		f, err := os.OpenFile(co.CSV, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 		if err != nil {
-			return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the csv file (it must not exist yet)", co.CSV)}
+			return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the csv file%s", co.CSV, because(err))}
 		}
 		opts.CSV = f
 		closers = append(closers, f.Sync, f.Close)
@@ -160,7 +183,7 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if co.Report != "" {
 		w, err := report.Create(co.Report, hdr, opts)
 		if err != nil {
-			return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the report (it must not exist yet)", co.Report)}
+			return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the report%s", co.Report, because(err))}
 		}
 		writers = append(writers, w)
 		cfg.Own = append(cfg.Own, co.Report)
@@ -174,7 +197,7 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if co.JSON {
 		w, err := report.NewWriter(stdout, hdr, report.Options{RedactKey: opts.RedactKey})
 		if err != nil {
-			return &exitError{ExitFatal, "cannot write to standard output"}
+			return &exitError{ExitFatal, "cannot write to standard output" + because(err)}
 		}
 		writers = append(writers, w)
 	}
@@ -195,13 +218,16 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 		defer stopCount()
 		bar.countAhead(countCtx, cfg)
 	}
-	var tally tally
+	pr := &problems{w: stderr, bar: bar, roots: newRootView(cfg.Roots), outDir: cfg.OutDir, quiet: co.Quiet}
+	t := tally{command: hdr.Command, roots: pr.roots, dryRun: cfg.DryRun}
+	var listErr error
 	cfg.Sink = func(r *pipeline.Result) error {
-		tally.add(r)
-		if !co.Quiet {
-			printProblem(stderr, cfg.Roots, r)
-		}
 		rec := toRecord(r)
+		t.add(r, rec)
+		pr.print(r)
+		if len(co.List) > 0 && hasAny(r, co.List) && listErr == nil {
+			_, listErr = io.WriteString(stdout, pr.roots.path(r.Root, r.Path)+string(co.ListSep))
+		}
 		for _, w := range writers {
 			if err := w.WriteFile(rec); err != nil {
 				return err
@@ -213,44 +239,63 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if bar != nil {
 		bar.finish()
 	}
-	code := tally.exitCode(cfg.Scrub && !cfg.DryRun)
-	var fatalMsg string
+	code := t.exitCode(cfg.Scrub && !cfg.DryRun)
+	var cause string
 	switch {
 	case err == nil:
 	case errors.Is(err, context.Canceled) || sum.Interrupted:
 		code = ExitInterrupted
+		cause = "interrupted; to continue where this run stopped: " + continueCommand(co)
 	default:
 		code = ExitFatal
-		fatalMsg = strings.TrimPrefix(err.Error(), "fatal: ")
+		cause = strings.TrimPrefix(err.Error(), "fatal: ")
 	}
 	heads := make([]string, 0, len(writers))
 	for _, w := range writers {
 		head, cerr := w.Close(report.Summary{ExitCode: code, Interrupted: code == ExitInterrupted})
-		if cerr != nil {
-			code, fatalMsg = ExitFatal, "cannot complete the report"
+		if cerr != nil && code != ExitFatal {
+			code, cause = ExitFatal, "cannot complete the report"+because(cerr)
 		}
 		heads = append(heads, head)
 	}
 	for _, c := range closers {
 		if cerr := c(); cerr != nil && code != ExitFatal {
-			code, fatalMsg = ExitFatal, "cannot complete the csv file"
+			code, cause = ExitFatal, "cannot complete the csv file"+because(cerr)
 		}
 	}
 	if co.HTML != "" && co.Report != "" && code != ExitFatal {
 		if err := writeHTMLFile(co.Report, co.HTML); err != nil {
-			code, fatalMsg = ExitFatal, err.Error()
+			code, cause = ExitFatal, err.Error()
 		}
 	}
-	if !co.Quiet {
-		tally.print(stderr, cfg, co, code, heads)
+	if listErr != nil && code != ExitFatal {
+		code, cause = ExitFatal, "cannot write the list to standard output"+because(listErr)
 	}
-	if fatalMsg != "" {
-		return &exitError{code, fatalMsg}
+	if co.Quiet {
+		return &exitError{code, cause}
 	}
+	t.print(stderr, summaryInfo{cfg: cfg, co: co, code: code, heads: heads, resumed: resumed.Load(), more: pr.hiddenLine(co.Report != ""), cause: cause})
 	if code != ExitOK {
 		return &exitError{code: code}
 	}
 	return nil
+}
+
+func hasAny(r *pipeline.Result, cats []meta.Category) bool {
+	for _, c := range cats {
+		if r.HasCategory(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// because returns ": " and the OS reason of err, or "" without one.
+func because(err error) string {
+	if c := safefile.Cause(err); c != "" {
+		return ": " + c
+	}
+	return ""
 }
 
 func toRecord(r *pipeline.Result) *report.File {
@@ -273,19 +318,93 @@ func nonNil(f []meta.Finding) []meta.Finding {
 	return f
 }
 
-// printProblem prints one line per failed or unsupported file as it
-// happens: the path and our own wording, never a value.
-func printProblem(w io.Writer, roots []string, r *pipeline.Result) {
-	if r.Status != pipeline.StatusFailed && r.Status != pipeline.StatusUnsupported {
-		return
-	}
-	fmt.Fprintf(w, "photoscrub: %s: %s\n", displayPath(roots, r), r.Error)
+// rootView turns (root, relative path) into the path as the user would
+// pass it: joined with the root argument as given.
+type rootView struct {
+	roots  []string
+	isFile []bool
 }
 
-func displayPath(roots []string, r *pipeline.Result) string {
-	root := roots[r.Root]
-	if fi, err := os.Stat(root); err == nil && !fi.IsDir() {
-		return root
+func newRootView(roots []string) rootView {
+	v := rootView{roots: roots, isFile: make([]bool, len(roots))}
+	for i, r := range roots {
+		if fi, err := os.Stat(r); err == nil && !fi.IsDir() {
+			v.isFile[i] = true
+		}
 	}
-	return strings.TrimSuffix(root, "/") + "/" + r.Path
+	return v
+}
+
+func (v rootView) path(root int, rel string) string {
+	if v.isFile[root] {
+		return v.roots[root]
+	}
+	return strings.TrimSuffix(v.roots[root], "/") + "/" + rel
+}
+
+// problems prints one line per file that failed, is unsupported or was
+// skipped for a reason that matters, as it happens: the path and our own
+// wording, never a value. Lines go above the progress bar; after
+// maxPerReason lines of one reason the rest are counted, not printed.
+type problems struct {
+	w      io.Writer
+	bar    *progress
+	roots  rootView
+	outDir string
+	quiet  bool
+	shown  map[string]int
+}
+
+const maxPerReason = 10
+
+func (p *problems) print(r *pipeline.Result) {
+	switch {
+	case p.quiet:
+		return
+	case r.Status == pipeline.StatusFailed, r.Status == pipeline.StatusUnsupported:
+	case r.Status == pipeline.StatusSkipped && !notBlocking[r.Reason]:
+	default:
+		return
+	}
+	if p.shown == nil {
+		p.shown = map[string]int{}
+	}
+	p.shown[r.Reason]++
+	if p.shown[r.Reason] > maxPerReason {
+		return
+	}
+	where := p.roots.path(r.Root, r.Path)
+	if r.Output != "" && (r.Reason == pipeline.ReasonExists || r.Reason == pipeline.ReasonPermission || r.Reason == pipeline.ReasonIO) {
+		where = strings.TrimSuffix(p.outDir, "/") + "/" + r.Output // the output is what could not be written
+	}
+	msg := r.Error
+	if msg == "" {
+		msg = "skipped: " + r.Reason
+	}
+	line := fmt.Sprintf("photoscrub: %s: %s\n", where, msg)
+	if p.bar != nil {
+		p.bar.println(line)
+		return
+	}
+	io.WriteString(p.w, line)
+}
+
+// hiddenLine says how many problem lines were held back, per reason.
+func (p *problems) hiddenLine(haveReport bool) string {
+	var parts []string
+	n := 0
+	for _, reason := range sortedKeys(p.shown) {
+		if extra := p.shown[reason] - maxPerReason; extra > 0 {
+			parts = append(parts, fmt.Sprintf("%s %d", reason, extra))
+			n += extra
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	where := "listed in the report"
+	if !haveReport {
+		where = "run with --report FILE to list them all"
+	}
+	return fmt.Sprintf("%d more problem files not shown above (%s): %s", n, where, strings.Join(parts, ", "))
 }

@@ -19,7 +19,7 @@ func listSource(name string) (func(yield func(string) error) error, func(), erro
 	if name != "-" {
 		f, err := os.Open(name)
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s: cannot open the file list", name)
+			return nil, nil, fmt.Errorf("%s: cannot open the file list%s", name, because(err))
 		}
 		r, closer = f, func() { f.Close() }
 	}
@@ -48,7 +48,7 @@ func listSource(name string) (func(yield func(string) error) error, func(), erro
 				return nil
 			}
 			if err != nil {
-				return fmt.Errorf("%s: cannot read the file list", name)
+				return fmt.Errorf("%s: cannot read the file list%s", name, because(err))
 			}
 		}
 	}
@@ -58,7 +58,7 @@ func listSource(name string) (func(yield func(string) error) error, func(), erro
 func startCPUProfile(path string) (func(), error) {
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_EXCL|os.O_WRONLY, 0o600)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot create the cpu profile", path)
+		return nil, fmt.Errorf("%s: cannot create the cpu profile%s", path, because(err))
 	}
 	if err := pprof.StartCPUProfile(f); err != nil {
 		f.Close()

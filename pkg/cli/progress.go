@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -17,13 +16,18 @@ import (
 )
 
 // progress draws a bar on stderr when it is a terminal: files done of
-// found (total once the walk is over), files/s, files with findings, ETA.
-// It never prints a path or a finding's content.
+// found (total once known), files/s, files with findings among those done,
+// and a labelled ETA. Problem lines are printed above it (println clears
+// the bar, writes the line, and the bar is drawn again below). It never
+// prints a path or a finding's content itself.
 type progress struct {
 	mu       sync.Mutex
+	w        io.Writer
 	bar      *progressbar.ProgressBar
-	findings atomic.Int64
+	findings int64
+	done     int64
 	total    int
+	start    time.Time
 }
 
 // newProgress returns nil (no bar) unless w is a terminal and not quiet.
@@ -38,11 +42,12 @@ func newProgress(w io.Writer, quiet bool) *progress {
 		progressbar.OptionShowIts(),
 		progressbar.OptionSetItsString("files"),
 		progressbar.OptionThrottle(200*time.Millisecond),
-		progressbar.OptionSetPredictTime(true),
+		progressbar.OptionSetPredictTime(false),
+		progressbar.OptionSetElapsedTime(false),
 		progressbar.OptionClearOnFinish(),
 		progressbar.OptionSetDescription("walking"),
 	)
-	return &progress{bar: bar}
+	return &progress{w: f, bar: bar, start: time.Now()}
 }
 
 func (p *progress) Found(n int) {}
@@ -94,13 +99,38 @@ func (p *progress) WalkFinished(n int) {
 }
 
 func (p *progress) Done(r *pipeline.Result) {
-	if len(r.Findings) > 0 {
-		p.findings.Add(1)
-	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.bar.Describe(fmt.Sprintf("%d with findings", p.findings.Load()))
+	p.done++
+	if len(r.Findings) > 0 {
+		p.findings++
+	}
+	// Count first, then the description: a drawn bar never shows more
+	// files with findings than files done.
 	_ = p.bar.Add(1)
+	p.bar.Describe(p.describe())
+}
+
+// describe is the text before the bar: files with findings among those
+// done, and the estimated time left once the total is known.
+func (p *progress) describe() string {
+	d := fmt.Sprintf("%d with findings", p.findings)
+	if p.total > 0 && p.done > 0 && int64(p.total) > p.done {
+		per := time.Since(p.start) / time.Duration(p.done)
+		left := (per * time.Duration(int64(p.total)-p.done)).Round(time.Second)
+		d += fmt.Sprintf(", ETA %s", left)
+	}
+	return d
+}
+
+// println prints a whole line above the bar: the bar is cleared first
+// (never glued to the line) and drawn again below it by the next update.
+func (p *progress) println(line string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	_ = p.bar.Clear()
+	io.WriteString(p.w, line)
+	_ = p.bar.RenderBlank()
 }
 
 func (p *progress) finish() {

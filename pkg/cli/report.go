@@ -13,6 +13,11 @@ func reportCommand() *ucli.Command {
 	return &ucli.Command{
 		Name:  "report",
 		Usage: "work with saved audit reports",
+		UsageText: "photoscrub report verify|summary|html|merge|keygen ...\n\n" +
+			"Examples:\n" +
+			"   photoscrub report verify audit.jsonl\n" +
+			"   photoscrub report html --out audit.html audit.jsonl\n" +
+			"   photoscrub report merge --out night.jsonl shard-0.jsonl shard-1.jsonl",
 		Subcommands: []*ucli.Command{
 			reportSummaryCommand(),
 			reportHTMLCommand(),
@@ -21,7 +26,11 @@ func reportCommand() *ucli.Command {
 				Name:      "verify",
 				Usage:     "recompute a report's hash chain (and signature) and name the first bad record",
 				ArgsUsage: "REPORT",
-				Flags:     []ucli.Flag{&ucli.StringFlag{Name: "pubkey", Usage: "check the seal signature with the Ed25519 public key in `FILE`"}},
+				UsageText: "photoscrub report verify [--pubkey FILE] REPORT\n\n" +
+					"Examples:\n" +
+					"   photoscrub report verify audit.jsonl\n" +
+					"   photoscrub report verify --pubkey dpo.pub audit.jsonl",
+				Flags: []ucli.Flag{&ucli.StringFlag{Name: "pubkey", Usage: "check the seal signature with the Ed25519 public key in `FILE`"}},
 				Action: func(c *ucli.Context) error {
 					if c.NArg() != 1 {
 						return usagef("usage: photoscrub report verify [--pubkey FILE] REPORT")
@@ -33,12 +42,16 @@ func reportCommand() *ucli.Command {
 				Name:      "keygen",
 				Usage:     "create an Ed25519 key pair for --sign-key / --pubkey",
 				ArgsUsage: "PRIVATE-KEY-FILE PUBLIC-KEY-FILE",
+				UsageText: "photoscrub report keygen PRIVATE-KEY-FILE PUBLIC-KEY-FILE\n\n" +
+					"Examples:\n" +
+					"   photoscrub report keygen dpo.key dpo.pub\n" +
+					"   photoscrub scan --sign-key dpo.key --report audit.jsonl photos && photoscrub report verify --pubkey dpo.pub audit.jsonl",
 				Action: func(c *ucli.Context) error {
 					if c.NArg() != 2 {
 						return usagef("usage: photoscrub report keygen PRIVATE-KEY-FILE PUBLIC-KEY-FILE")
 					}
 					if _, err := report.GenerateKey(c.Args().Get(0), c.Args().Get(1)); err != nil {
-						return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the key pair (files must not exist yet)", c.Args().Get(0))}
+						return &exitError{ExitFatal, fmt.Sprintf("%s: cannot create the key pair (files must not exist yet)%s", c.Args().Get(0), because(err))}
 					}
 					fmt.Fprintf(c.App.ErrWriter, "photoscrub: wrote %s (keep it secret) and %s\n", c.Args().Get(0), c.Args().Get(1))
 					return nil
@@ -51,14 +64,14 @@ func reportCommand() *ucli.Command {
 func runVerify(c *ucli.Context, path, pubPath string) error {
 	f, err := os.Open(path)
 	if err != nil {
-		return &exitError{ExitUsage, fmt.Sprintf("%s: cannot open the report", path)}
+		return &exitError{ExitUsage, fmt.Sprintf("%s: cannot open the report%s", path, because(err))}
 	}
 	defer f.Close()
 	var pub []byte
 	if pubPath != "" {
 		k, err := report.LoadPublicKey(pubPath)
 		if err != nil {
-			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key", pubPath)}
+			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key%s", pubPath, because(err))}
 		}
 		pub = k
 	}

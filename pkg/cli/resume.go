@@ -37,7 +37,7 @@ func resumeKey(root int, rel string) [16]byte {
 func loadResume(path string, roots []string) (resumeSet, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open the report to resume", path)
+		return nil, fmt.Errorf("%s: cannot open the report to resume%s", path, because(err))
 	}
 	defer f.Close()
 	res, err := report.Verify(f, nil)

@@ -33,6 +33,7 @@ type scrubOptions struct {
 	BackupDir    string
 	CleanStale   bool
 	Xattrs       bool
+	Overwrite    bool
 }
 
 func scrubCommand() *ucli.Command {
@@ -40,21 +41,31 @@ func scrubCommand() *ucli.Command {
 		Name:      "scrub",
 		Usage:     "remove location and identity metadata (--out DIR or --in-place), verify and report",
 		ArgsUsage: "PATH...",
-		Flags: append(commonFlags(),
-			&ucli.StringFlag{Name: "out", Usage: "write cleaned copies mirroring each input tree under `DIR` (originals untouched)"},
-			&ucli.BoolFlag{Name: "in-place", Usage: "replace each file atomically, keeping mode and modification time"},
+		UsageText: "photoscrub scrub (--out DIR | --in-place) [--report FILE [--html FILE]] [flags] PATH...\n" +
+			"   (one of --out DIR or --in-place is required)\n\n" +
+			"Examples:\n" +
+			"   photoscrub scrub --out cleaned --report scrub.jsonl --html scrub.html photos\n" +
+			"   photoscrub scrub --in-place --backup-dir ../originals --report scrub.jsonl photos\n" +
+			"   photoscrub scrub --dry-run --in-place photos                  # plan and verify, write nothing",
+		Description: "Every output is verified before it is committed atomically; a re-run into the same --out leaves\n" +
+			"identical outputs alone. The run ends by naming the files that still hold location or identity data.\n" +
+			"Flags go before paths; every argument after them is a path.",
+		Flags: append([]ucli.Flag{
+			&ucli.StringFlag{Name: "out", Usage: "write cleaned copies mirroring each input tree under `DIR` (originals untouched; required unless --in-place)"},
+			&ucli.BoolFlag{Name: "in-place", Usage: "replace each file atomically, keeping mode and modification time (required unless --out)"},
+			&ucli.BoolFlag{Name: "overwrite", Usage: "with --out, atomically replace an existing output that differs (identical ones are always left alone)"},
+			&ucli.BoolFlag{Name: "dry-run", Usage: "plan and report only; write no image"},
 			&ucli.StringFlag{Name: "mode", Value: "lossless", Usage: "lossless (rebuild the container) or reencode (decode and encode the pixels)"},
+			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
 			&ucli.IntFlag{Name: "quality", Value: 92, Usage: "JPEG quality for --mode reencode (1-100)"},
 			&ucli.IntFlag{Name: "max-dimension", Usage: "with --mode reencode, fit images within `N`×N pixels (0: keep size)"},
 			&ucli.Int64Flag{Name: "memory-budget", Value: pipeline.DefaultMemoryBudget, Usage: "bytes of decoded pixels all re-encode workers may hold at once (a larger image waits and runs alone)"},
-			&ucli.BoolFlag{Name: "dry-run", Usage: "plan and report only; write no image"},
-			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
 			&ucli.StringFlag{Name: "hardlinks", Value: "refuse", Usage: "files with several hard links: refuse (report them) or rewrite (clean the shared inode in place)"},
 			&ucli.BoolFlag{Name: "force", Usage: "also rewrite read-only files"},
 			&ucli.StringFlag{Name: "backup-dir", Usage: "with --in-place, keep a copy of each original in `DIR` (outside every input; the copies hold the metadata)"},
 			&ucli.BoolFlag{Name: "clean-stale", Usage: "remove temp files left in the input by a killed run (always reported)"},
 			&ucli.BoolFlag{Name: "xattrs", Usage: "copy user extended attributes to rewritten files"},
-		),
+		}, commonFlags()...),
 		Action: func(c *ucli.Context) error {
 			co, err := readCommon(c, "scrub")
 			if err != nil {
@@ -65,6 +76,7 @@ func scrubCommand() *ucli.Command {
 				Quality: c.Int("quality"), MaxDimension: c.Int("max-dimension"), MemoryBudget: c.Int64("memory-budget"),
 				DryRun: c.Bool("dry-run"), Hardlinks: c.String("hardlinks"), Force: c.Bool("force"),
 				BackupDir: c.String("backup-dir"), CleanStale: c.Bool("clean-stale"), Xattrs: c.Bool("xattrs"),
+				Overwrite: c.Bool("overwrite"),
 			}
 			if err := o.validate(c.String("keep")); err != nil {
 				return err
@@ -104,6 +116,9 @@ func (o *scrubOptions) validate(keep string) error {
 			return usagef("--keep takes orientation, icc, both or none, e.g. photoscrub scrub --keep orientation,icc --out cleaned %s", paths)
 		}
 	}
+	if o.Overwrite && o.OutDir == "" {
+		return usagef("--overwrite only makes sense with --out (it replaces differing outputs there), e.g. photoscrub scrub --out cleaned --overwrite %s", paths)
+	}
 	if o.BackupDir != "" {
 		if !o.InPlace {
 			return usagef("--backup-dir only makes sense with --in-place (--out never changes the originals)")
@@ -128,7 +143,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 		Reencode: opts.Mode == "reencode", Quality: opts.Quality, MaxDimension: opts.MaxDimension,
 		MaxPixels: opts.MaxPixels, MemoryBudget: opts.MemoryBudget, Keep: opts.Keep, Jobs: opts.Jobs,
 		Exclude: opts.Exclude, FileTimeout: opts.FileTimeout, MaxFileSize: opts.MaxFileSize, Force: opts.Force,
-		BackupDir: opts.BackupDir, CleanStale: opts.CleanStale, Xattrs: opts.Xattrs,
+		BackupDir: opts.BackupDir, CleanStale: opts.CleanStale, Xattrs: opts.Xattrs, Overwrite: opts.Overwrite,
 	}
 	if opts.Hardlinks == "rewrite" {
 		cfg.Hardlinks = safefile.Rewrite
@@ -141,7 +156,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 		Mode: opts.Mode, Output: output, InPlace: opts.InPlace, OutDir: opts.OutDir, Quality: opts.Quality,
 		MaxDimension: opts.MaxDimension, DryRun: opts.DryRun,
 		Keep:      report.Keep{Orientation: opts.Keep.Orientation, ICC: opts.Keep.ICC},
-		Hardlinks: opts.Hardlinks, Force: opts.Force,
+		Hardlinks: opts.Hardlinks, Force: opts.Force, Overwrite: opts.Overwrite,
 	})
 	return run(ctx, opts.commonOptions, cfg, hdr, stdout, stderr)
 }

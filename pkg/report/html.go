@@ -21,7 +21,8 @@ const DefaultMaxRows = 5000
 
 // HTMLOptions configures WriteHTML.
 type HTMLOptions struct {
-	// MaxRows caps the table of files needing attention: 0 means
+	// MaxRows caps the residual cards and the table of files with findings
+	// or problems (each): 0 means
 	// DefaultMaxRows, a negative value means no cap (memory then grows
 	// with the report). Every total, chart and count covers all files
 	// whatever the cap; the page says how many rows were left out.
@@ -57,10 +58,13 @@ const (
 
 // WriteHTML reads a saved report from r, verifies it (with
 // opts.PublicKey when set) and writes to w one self-contained HTML page
-// for people: run facts, integrity (chain head, seal, signature), totals
+// for people: first the files that still hold location or identity data
+// (IsResidual: what remains, what was removed, why and what to do, or one
+// line saying none does), then run facts, integrity (chain head, seal,
+// signature), totals
 // per status and category, bar charts (files with findings by category,
 // files by format, files with findings by top-level folder) and a
-// sortable, filterable table of the files needing attention: those with
+// sortable, filterable table of the files with findings or problems: those with
 // findings, failed and unsupported files, and skipped files whose
 // metadata may remain (every reason except symlink, not-regular,
 // duplicate and not-image). Failures come first when the table is capped.
@@ -149,10 +153,11 @@ const (
 // entry is what the collector keeps of every file record: enough to
 // recompute the charts over the prefix that verified.
 type entry struct {
-	line   int64
-	format uint16
-	class  int8
-	folder int32 // -1 when the file has no finding
+	line     int64
+	format   uint16
+	class    int8
+	folder   int32 // -1 when the file has no finding
+	residual bool  // still holds location or identity data (IsResidual)
 }
 
 // collector gathers, while verify reads, what the page needs beyond
@@ -165,7 +170,9 @@ type collector struct {
 	folders  []string
 	folderID map[string]int32
 	rows     [nClasses][]htmlRow
-	roots    int // roots in the header, for path labels
+	residual []residualCard
+	roots    int    // roots in the header, for path labels
+	command  string // the header's command, for the advice
 }
 
 func newCollector(maxRows int) *collector {
@@ -178,7 +185,7 @@ func (c *collector) line(idx int64, line []byte) {
 	if idx == 0 {
 		var h Header
 		if json.Unmarshal(line, &h) == nil {
-			c.roots = len(h.Roots)
+			c.roots, c.command = len(h.Roots), h.Command
 		}
 		return
 	}
@@ -192,6 +199,12 @@ func (c *collector) line(idx int64, line []byte) {
 	e := entry{line: idx, format: c.intern(f.Format), class: classNone, folder: -1}
 	if len(f.Findings) > 0 {
 		e.folder = c.folder(f.Path)
+	}
+	if IsResidual(&f) {
+		e.residual = true
+		if c.maxRows < 0 || len(c.residual) < c.maxRows {
+			c.residual = append(c.residual, c.card(idx, &f))
+		}
 	}
 	if cl := attentionClass(&f); cl != classNone {
 		e.class = int8(cl)
@@ -324,6 +337,58 @@ func (c *collector) row(idx int64, f *File) htmlRow {
 	r.Detail = f.Error
 	if r.Detail == "" {
 		r.Detail = f.FormatNote
+	}
+	return r
+}
+
+// residualCard is one file of the "still holding" section: what remains
+// in it, what was removed, why, and what to do.
+type residualCard struct {
+	Seq       int64
+	Path      string
+	Format    string
+	Status    Status
+	Reason    Reason
+	Remaining []catTags
+	Removed   []meta.Category
+	Why       string
+	Advice    string
+	Detail    string // error, photoscrub's own wording
+}
+
+// catTags is one category of a card with its tag names.
+type catTags struct {
+	Category meta.Category
+	Tags     string
+}
+
+func (c *collector) card(idx int64, f *File) residualCard {
+	r := residualCard{Seq: idx, Path: visible(f.Path), Format: f.Format, Status: f.Status, Reason: f.Reason,
+		Why: Why(f), Advice: Advice(f, c.command)}
+	if f.Status == StatusFailed || f.Status == StatusSkipped {
+		r.Detail = f.Error // more specific than the reason
+	}
+	if c.roots > 1 {
+		r.Path = fmt.Sprintf("[%d] %s", f.Root, r.Path)
+	}
+	for _, cat := range Remaining(f) {
+		var tags []string
+		for _, fd := range f.Findings {
+			if fd.Category != cat {
+				continue
+			}
+			for _, t := range fd.Tags {
+				if t != "" && !slices.Contains(tags, visible(t)) && len(tags) < maxRowTags {
+					tags = append(tags, visible(t))
+				}
+			}
+		}
+		r.Remaining = append(r.Remaining, catTags{cat, strings.Join(tags, ", ")})
+	}
+	for _, cat := range meta.Categories {
+		if slices.ContainsFunc(f.Removed, func(fd meta.Finding) bool { return fd.Category == cat }) {
+			r.Removed = append(r.Removed, cat)
+		}
 	}
 	return r
 }

@@ -190,6 +190,37 @@ func checkInBrowser(t *testing.T, report []byte, opts HTMLOptions) []byte {
 			t.Errorf("#%s shows %q, the seal says %d", id, got, n)
 		}
 	}
+	// The residual section comes first, counts what the seal counts and
+	// shows, per file, what remains apart from what was removed.
+	if first := evalJS[string](t, bp, `document.querySelector("main section").id`); first != "residual" {
+		t.Errorf("the first section is %q, want the residual section", first)
+	}
+	if seal.Residual == nil {
+		t.Fatal("the seal has no residual count")
+	}
+	if n := *seal.Residual; n == 0 {
+		if got := bp.text(t, "#residual-none"); !strings.Contains(got, "No file still holds location or identity data") {
+			t.Errorf("clean run line %q", got)
+		}
+	} else {
+		want := fmt.Sprintf("Still holding location or identity data (%s)", groupDigits(n))
+		if got := bp.text(t, "#h-residual"); !strings.EqualFold(got, want) {
+			t.Errorf("residual heading %q, want %q", got, want)
+		}
+		cards := evalJS[int](t, bp, `document.querySelectorAll("#residual .rcard").length`)
+		if int64(cards) != min(n, int64(DefaultMaxRows)) {
+			t.Errorf("%d residual cards, the seal counts %d", cards, n)
+		}
+		bad := evalJS[[]string](t, bp, `Array.from(document.querySelectorAll("#residual .rcard")).filter(c =>
+			!/location|identity/.test(c.querySelector(".remaining").textContent) ||
+			c.querySelector(".removed") === null || c.querySelector(".advice").textContent.trim() === "").map(c => c.querySelector(".rpath").textContent)`)
+		if len(bad) > 0 {
+			t.Errorf("residual cards without remaining location/identity, removed or advice: %q", bad)
+		}
+		if vis := evalJS[bool](t, bp, `(() => { const r = document.querySelector("#residual .rcard").getBoundingClientRect(); return r.width > 100 && r.height > 40 })()`); !vis {
+			t.Error("the first residual card is not laid out visibly")
+		}
+	}
 	if got := bp.text(t, "#chain-head"); got != res.Head {
 		t.Errorf("chain head shown %q, Verify says %q", got, res.Head)
 	}

@@ -88,6 +88,9 @@ type htmlPage struct {
 	Status, Categories            []count
 	Charts                        []chart
 	Rows                          []htmlRow
+	Residual                      []residualCard
+	ResidualN, ResidualHidden     int64
+	Scan                          bool
 	Attention, Hidden, Shown      int64
 	ChartWidth, ChartLabelW       int
 	ChartBarX, ChartBarArea       int
@@ -141,15 +144,26 @@ func (c *collector) page(st *state, opts HTMLOptions, maxRows int) *htmlPage {
 	}
 	p.Facts = append(p.Facts, kv{"Exit code", exit})
 	o := h.Options
-	p.Options = []kv{{"mode", o.Mode}, {"output", o.Output}, {"in place", yesNo(o.InPlace)},
-		{"out dir", orNone(o.OutDir)}, {"dry run", yesNo(o.DryRun)}, {"quality", fmt.Sprint(o.Quality)},
-		{"keep orientation", yesNo(o.Keep.Orientation)}, {"keep ICC profile", yesNo(o.Keep.ICC)},
-		{"hard links", orNone(o.Hardlinks)}, {"force", yesNo(o.Force)}, {"jobs", fmt.Sprint(o.Jobs)},
-		{"max file size", fmt.Sprintf("%s bytes", groupDigits(o.MaxFileSize))},
-		{"max pixels", groupDigits(o.MaxPixels)}, {"max dimension", fmt.Sprint(o.MaxDimension)},
-		{"file timeout", fmt.Sprintf("%g s", o.FileTimeoutSeconds)},
-		{"exclude", orNone(strings.Join(o.Exclude, ", "))},
-		{"redact paths", yesNo(o.RedactPaths)}, {"signed", yesNo(o.Signed)}}
+	p.Scan = h.Command == "scan"
+	if o.Output == "report-only" {
+		// A scan: its own settings only, no scrub setting it never used.
+		p.Options = []kv{{"output", o.Output}, {"jobs", fmt.Sprint(o.Jobs)},
+			{"max file size", fmt.Sprintf("%s bytes", groupDigits(o.MaxFileSize))},
+			{"max pixels", groupDigits(o.MaxPixels)},
+			{"file timeout", fmt.Sprintf("%g s", o.FileTimeoutSeconds)},
+			{"exclude", orNone(strings.Join(o.Exclude, ", "))},
+			{"redact paths", yesNo(o.RedactPaths)}, {"signed", yesNo(o.Signed)}}
+	} else {
+		p.Options = []kv{{"mode", o.Mode}, {"output", o.Output}, {"in place", yesNo(o.InPlace)},
+			{"out dir", orNone(o.OutDir)}, {"dry run", yesNo(o.DryRun)}, {"quality", fmt.Sprint(o.Quality)},
+			{"keep orientation", yesNo(o.Keep.Orientation)}, {"keep ICC profile", yesNo(o.Keep.ICC)},
+			{"hard links", orNone(o.Hardlinks)}, {"force", yesNo(o.Force)}, {"jobs", fmt.Sprint(o.Jobs)},
+			{"max file size", fmt.Sprintf("%s bytes", groupDigits(o.MaxFileSize))},
+			{"max pixels", groupDigits(o.MaxPixels)}, {"max dimension", fmt.Sprint(o.MaxDimension)},
+			{"file timeout", fmt.Sprintf("%g s", o.FileTimeoutSeconds)},
+			{"exclude", orNone(strings.Join(o.Exclude, ", "))},
+			{"redact paths", yesNo(o.RedactPaths)}, {"signed", yesNo(o.Signed)}}
+	}
 
 	s, k := st.count.st, st.count.cat
 	p.Status = []count{
@@ -186,7 +200,16 @@ func (c *collector) page(st *state, opts HTMLOptions, maxRows int) *htmlPage {
 		if e.class >= 0 {
 			attention[e.class]++
 		}
+		if e.residual {
+			p.ResidualN++
+		}
 	}
+	for _, r := range c.residual {
+		if r.Seq < limit {
+			p.Residual = append(p.Residual, r)
+		}
+	}
+	p.ResidualHidden = p.ResidualN - int64(len(p.Residual))
 	p.Charts = append(p.Charts, makeChart("chart-category", "Files with findings by category",
 		"a file counts once in each category it has", catLabels, catN, catClasses))
 	fl, fv := topN(c.formats, fmtN, maxFormats, "other")

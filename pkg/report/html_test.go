@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"crypto/ed25519"
+	"encoding/json"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -393,5 +394,83 @@ func BenchmarkWriteHTML(b *testing.B) {
 		if err := WriteHTML(&out, bytes.NewReader(data), HTMLOptions{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// TestHTMLResidual: the "still holding" section comes first, names every
+// residual file with what remains, what was removed and what to do, and a
+// clean run says so in one line.
+func TestHTMLResidual(t *testing.T) {
+	data, _ := buildReport(t, Options{}, htmlFiles())
+	page := renderHTML(t, data, HTMLOptions{})
+	tot, err := Summarize(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tot.Residual != 3 { // c.heic (unsupported), officer-0 (location), officer-1 (identity)
+		t.Fatalf("residual %d, want 3", tot.Residual)
+	}
+	res := strings.Index(page, `id="residual"`)
+	totals := strings.Index(page, `id="h-totals"`)
+	if res < 0 || totals < 0 || res > totals {
+		t.Fatalf("residual section at %d, totals at %d: it must come first", res, totals)
+	}
+	if !strings.Contains(page, "Still holding location or identity data (3)") {
+		t.Error("residual heading with its count missing")
+	}
+	if n := strings.Count(page, `<div class="rcard"`); n != 3 {
+		t.Errorf("%d residual cards, want 3", n)
+	}
+	for _, want := range []string{"c.heic", "heif files are inspected but cannot be rewritten", "export a cleaned JPEG or TIFF copy",
+		`<dd class="removed">nothing</dd>`} {
+		if !strings.Contains(page[res:totals], want) {
+			t.Errorf("residual section lacks %q", want)
+		}
+	}
+	if strings.Contains(page[res:totals], "jsmith-house.jpg") {
+		t.Error("a scrubbed file is listed as still holding data")
+	}
+	clean, _ := buildReport(t, Options{}, sampleFiles()[:2])
+	page = renderHTML(t, clean, HTMLOptions{})
+	if !strings.Contains(page, `id="residual-none">No file still holds location or identity data after this run.`) {
+		t.Error("a clean run does not say so")
+	}
+}
+
+// TestScanHeaderScanSettingsOnly: a scan header has no scrub setting, an
+// older scan header that had them still verifies (same bytes back).
+func TestScanHeaderScanSettingsOnly(t *testing.T) {
+	h := testHeader()
+	h.Command = "scan"
+	h.Options = Settings{Mode: "lossless", Output: "report-only", Jobs: 2, MaxFileSize: 10, MaxPixels: 10}
+	var buf bytes.Buffer
+	w, err := NewWriter(&buf, h, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Close(Summary{}); err != nil {
+		t.Fatal(err)
+	}
+	line := splitLines(buf.Bytes())[0]
+	for _, k := range []string{`"quality"`, `"keep"`, `"in_place"`, `"out_dir"`, `"dry_run"`, `"hardlinks"`, `"force"`, `"max_dimension"`} {
+		if bytes.Contains(line, []byte(k)) {
+			t.Errorf("scan header records the scrub setting %s: %s", k, line)
+		}
+	}
+	if err := ValidateLine(line); err != nil {
+		t.Error(err)
+	}
+	if res, err := Verify(bytes.NewReader(buf.Bytes()), nil); err != nil {
+		t.Fatalf("%v %+v", err, res)
+	}
+	// An older scan header, with the scrub settings, round-trips.
+	old := []byte(`{"mode":"lossless","output":"report-only","in_place":false,"out_dir":"","quality":0,"max_dimension":0,"max_pixels":1,"jobs":1,"dry_run":false,"exclude":[],"keep":{"orientation":false,"icc":false},"hardlinks":"","force":false,"file_timeout_seconds":60,"max_file_size":1,"redact_paths":false,"signed":false}`)
+	var s Settings
+	if err := json.Unmarshal(old, &s); err != nil {
+		t.Fatal(err)
+	}
+	back, err := json.Marshal(s)
+	if err != nil || !bytes.Equal(back, old) {
+		t.Errorf("old scan settings do not round-trip:\n%s\n%s", old, back)
 	}
 }

@@ -105,7 +105,8 @@ func Merge(out io.Writer, h Header, opts Options, pub ed25519.PublicKey, inputs 
 func equalSettings(a, b Settings) bool {
 	ea, eb := a.Exclude, b.Exclude
 	a.Exclude, b.Exclude = nil, nil
-	a.Shard, b.Shard = "", "" // shards of one run differ here,
-	a.Jobs, b.Jobs = 0, 0     // and in parallelism, which changes no record
+	a.Shard, b.Shard = "", ""                   // shards of one run differ here,
+	a.Jobs, b.Jobs = 0, 0                       // and in parallelism, which changes no record
+	a.scrubFields, b.scrubFields = false, false // and in the form of a scan header
 	return reflect.DeepEqual(a, b) && slices.Equal(ea, eb)
 }

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"encoding/json"
 	"runtime/debug"
 	"strings"
 	"unicode"
@@ -122,6 +123,88 @@ type Settings struct {
 	Shard string `json:"shard,omitempty"`
 	// FilesFrom is set when the input was a list of files, not a walk.
 	FilesFrom bool `json:"files_from,omitempty"`
+	// Overwrite is set when a scrub --out may replace differing outputs.
+	Overwrite bool `json:"overwrite,omitempty"`
+
+	// scrubFields is set when a report-only header was read with the
+	// scrub settings present (reports written before scans left them
+	// out), so that it marshals back to the same bytes.
+	scrubFields bool
+}
+
+// HasScrubSettings reports whether the scrub settings (in_place, out_dir,
+// quality, max_dimension, dry_run, keep, hardlinks, force) are written
+// when s is marshalled: a scan ("report-only") records scan settings only.
+func (s Settings) HasScrubSettings() bool { return s.Output != "report-only" || s.scrubFields }
+
+// settingsJSON is Settings in its JSON field order.
+type settingsJSON struct {
+	Mode               string   `json:"mode"`
+	Output             string   `json:"output"`
+	InPlace            bool     `json:"in_place"`
+	OutDir             string   `json:"out_dir"`
+	Quality            int      `json:"quality"`
+	MaxDimension       int      `json:"max_dimension"`
+	MaxPixels          int64    `json:"max_pixels"`
+	Jobs               int      `json:"jobs"`
+	DryRun             bool     `json:"dry_run"`
+	Exclude            []string `json:"exclude"`
+	Keep               Keep     `json:"keep"`
+	Hardlinks          string   `json:"hardlinks"`
+	Force              bool     `json:"force"`
+	FileTimeoutSeconds float64  `json:"file_timeout_seconds"`
+	MaxFileSize        int64    `json:"max_file_size"`
+	RedactPaths        bool     `json:"redact_paths"`
+	Signed             bool     `json:"signed"`
+	Shard              string   `json:"shard,omitempty"`
+	FilesFrom          bool     `json:"files_from,omitempty"`
+	Overwrite          bool     `json:"overwrite,omitempty"`
+}
+
+// scanSettingsJSON is what a scan records: settingsJSON without the scrub
+// settings.
+type scanSettingsJSON struct {
+	Mode               string   `json:"mode"`
+	Output             string   `json:"output"`
+	MaxPixels          int64    `json:"max_pixels"`
+	Jobs               int      `json:"jobs"`
+	Exclude            []string `json:"exclude"`
+	FileTimeoutSeconds float64  `json:"file_timeout_seconds"`
+	MaxFileSize        int64    `json:"max_file_size"`
+	RedactPaths        bool     `json:"redact_paths"`
+	Signed             bool     `json:"signed"`
+	Shard              string   `json:"shard,omitempty"`
+	FilesFrom          bool     `json:"files_from,omitempty"`
+}
+
+// MarshalJSON writes the scrub settings only for scrubs (and for older
+// scan headers that had them).
+func (s Settings) MarshalJSON() ([]byte, error) {
+	if s.HasScrubSettings() {
+		return json.Marshal(settingsJSON{s.Mode, s.Output, s.InPlace, s.OutDir, s.Quality, s.MaxDimension,
+			s.MaxPixels, s.Jobs, s.DryRun, s.Exclude, s.Keep, s.Hardlinks, s.Force, s.FileTimeoutSeconds,
+			s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom, s.Overwrite})
+	}
+	return json.Marshal(scanSettingsJSON{s.Mode, s.Output, s.MaxPixels, s.Jobs, s.Exclude,
+		s.FileTimeoutSeconds, s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom})
+}
+
+// UnmarshalJSON reads both forms and remembers which one it read.
+func (s *Settings) UnmarshalJSON(b []byte) error {
+	var j settingsJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	var probe struct {
+		Quality *json.RawMessage `json:"quality"`
+	}
+	_ = json.Unmarshal(b, &probe)
+	*s = Settings{Mode: j.Mode, Output: j.Output, InPlace: j.InPlace, OutDir: j.OutDir, Quality: j.Quality,
+		MaxDimension: j.MaxDimension, MaxPixels: j.MaxPixels, Jobs: j.Jobs, DryRun: j.DryRun, Exclude: j.Exclude,
+		Keep: j.Keep, Hardlinks: j.Hardlinks, Force: j.Force, FileTimeoutSeconds: j.FileTimeoutSeconds,
+		MaxFileSize: j.MaxFileSize, RedactPaths: j.RedactPaths, Signed: j.Signed, Shard: j.Shard,
+		FilesFrom: j.FilesFrom, Overwrite: j.Overwrite, scrubFields: j.Output == "report-only" && probe.Quality != nil}
+	return nil
 }
 
 // Header is the first line of a report. The Writer fills Type, Seq, Prev
@@ -204,18 +287,45 @@ type Summary struct {
 	Interrupted bool           `json:"interrupted"`
 	End         string         `json:"end"`
 	Records     int64          `json:"records"`
-	Signature   string         `json:"signature,omitempty"`
+	// Residual counts the files that still hold location or identity
+	// metadata after the run (see IsResidual). The Writer always writes it;
+	// reports written before it existed have none (nil), and Verify checks
+	// it only when present.
+	Residual  *int64 `json:"residual,omitempty"`
+	Signature string `json:"signature,omitempty"`
+}
+
+// IsResidual reports whether the file still holds location or identity
+// metadata after the run: it has a finding of either category and was
+// neither scrubbed nor left clean (a scan or dry run, an unsupported or
+// raw format, a failure, or a skip such as a read-only or hard-linked
+// file). It depends on the record alone, so the seal's count can be
+// recomputed by anyone.
+func IsResidual(f *File) bool {
+	if f.Status == StatusScrubbed || f.Status == StatusClean {
+		return false
+	}
+	for _, fd := range f.Findings {
+		if fd.Category == meta.Location || fd.Category == meta.Identity {
+			return true
+		}
+	}
+	return false
 }
 
 // counter accumulates seal counts from file records.
 type counter struct {
-	files int64
-	st    StatusCounts
-	cat   CategoryCounts
+	files    int64
+	st       StatusCounts
+	cat      CategoryCounts
+	residual int64
 }
 
 func (c *counter) add(f *File) {
 	c.files++
+	if IsResidual(f) {
+		c.residual++
+	}
 	switch f.Status {
 	case StatusClean:
 		c.st.Clean++

@@ -14,6 +14,9 @@ type Totals struct {
 	Files      int64
 	Status     StatusCounts
 	Categories CategoryCounts
+	// Residual counts the files that still hold location or identity
+	// metadata after the run (IsResidual), recomputed from the records.
+	Residual int64
 	// ExitCode and Interrupted come from the seal; ExitCode is -1 when the
 	// report is not sealed.
 	ExitCode    int
@@ -27,7 +30,8 @@ type Totals struct {
 // as it verified, with the problem in t.Verify.Problem.
 func Summarize(r io.Reader) (Totals, error) {
 	st, err := verify(r, nil, false)
-	t := Totals{Files: st.count.files, Status: st.count.st, Categories: st.count.cat, ExitCode: -1, Verify: st.res}
+	t := Totals{Files: st.count.files, Status: st.count.st, Categories: st.count.cat, Residual: st.count.residual,
+		ExitCode: -1, Verify: st.res}
 	if h := st.header; h != nil {
 		t.RunID, t.Command, t.Start, t.Tool = h.RunID, h.Command, h.Start, h.Tool
 	}
@@ -70,6 +74,11 @@ func (t Totals) WriteText(w io.Writer) error {
 	c := t.Categories
 	pw.f("files with findings by category:\n  location %d, identity %d, embedded %d, comment %d, other %d, unparsed %d\n",
 		c.Location, c.Identity, c.Embedded, c.Comment, c.Other, c.Unparsed)
+	if t.Residual == 0 {
+		pw.f("no file still holds location or identity data\n")
+	} else {
+		pw.f("files still holding location or identity data: %d (listed first by photoscrub report html)\n", t.Residual)
+	}
 	if t.ExitCode != -1 {
 		intr := ""
 		if t.Interrupted {

@@ -267,6 +267,8 @@ func checkCounts(s *Summary, c *counter, pos int64) string {
 		return "status counts do not match the file records"
 	case s.Categories != c.cat:
 		return "category counts do not match the file records"
+	case s.Residual != nil && *s.Residual != c.residual:
+		return fmt.Sprintf("residual is %d but %d file records still hold location or identity data", *s.Residual, c.residual)
 	}
 	return ""
 }

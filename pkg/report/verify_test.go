@@ -330,3 +330,24 @@ func FuzzVerify(f *testing.F) {
 		}
 	})
 }
+
+// TestVerifyResidual: the seal counts the files still holding location or
+// identity data; a changed count is caught, and a seal without the field
+// (written before it existed) still verifies.
+func TestVerifyResidual(t *testing.T) {
+	data, _ := buildReport(t, Options{}, sampleFiles())
+	lines := splitLines(data)
+	seal := lines[len(lines)-1]
+	if !bytes.Contains(seal, []byte(`"residual":1`)) { // c.heic: unsupported, with GPS
+		t.Fatalf("seal %s: want residual 1", seal)
+	}
+	lines[len(lines)-1] = bytes.Replace(seal, []byte(`"residual":1`), []byte(`"residual":0`), 1)
+	res, _ := Verify(bytes.NewReader(joinLines(lines)), nil)
+	if !strings.Contains(res.Problem, "residual is 0 but 1 file records still hold location or identity data") {
+		t.Errorf("altered residual: problem %q", res.Problem)
+	}
+	lines[len(lines)-1] = bytes.Replace(seal, []byte(`,"residual":1`), nil, 1)
+	if res, err := Verify(bytes.NewReader(joinLines(lines)), nil); err != nil {
+		t.Errorf("seal without residual: %v (%+v)", err, res)
+	}
+}

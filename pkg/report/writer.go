@@ -257,7 +257,7 @@ func (w *Writer) prepare(f *File) (*File, error) {
 // Close writes the seal, syncs and (for Create) closes the file, and returns
 // the chain head: the hex SHA-256 of the seal line. Of s only ExitCode,
 // Interrupted and End (UTC RFC 3339; now when empty) are used; the counts
-// are computed from the records written. Print the head for the operator
+// (residual included) are computed from the records written. Print the head for the operator
 // to keep out of band. Close may be called once.
 func (w *Writer) Close(s Summary) (head string, err error) {
 	if w.closed {
@@ -281,6 +281,8 @@ func (w *Writer) Close(s Summary) (head string, err error) {
 	s.End = end
 	s.Type, s.Seq, s.Prev, s.Records = TypeSummary, w.seq, w.prev, w.seq
 	s.Files, s.Status, s.Categories = w.count.files, w.count.st, w.count.cat
+	residual := w.count.residual
+	s.Residual = &residual
 	s.Signature = ""
 	if w.opts.SignKey != nil {
 		unsigned, err := json.Marshal(&s)

@@ -90,8 +90,10 @@ var resources = map[uint16]struct {
 // section) and adds findings to set under where. IPTC-IIM (0x0404) is
 // classified under where+"/IPTC", EXIF (0x0422, 0x0423) under where+"/EXIF",
 // XMP (0x0424) under where+"/XMP"; thumbnails (0x0409, 0x040C) are Embedded
-// "PhotoshopThumbnail"; other resources are reported by name or as
-// "Resource0xNNNN". It returns a FormatError, after adding an Unparsed
+// "PhotoshopThumbnail"; an XML or unknown resource holding an XMP packet
+// is classified under where+"/XMP" too; other resources are reported by
+// name or as "Resource0xNNNN". A resource with a non-empty Pascal name adds
+// a Comment "resource name" (the name itself is never recorded). It returns a FormatError, after adding an Unparsed
 // finding, when the block sequence itself is malformed; a malformed payload
 // inside a sound block is an Unparsed finding only. Any input yields at
 // least one finding.
@@ -123,6 +125,11 @@ func InspectIRB(data []byte, where string, set *meta.Set) error {
 		p += 4
 		if size > uint64(len(rest)-p) {
 			return irbFail(set, where, fmt.Sprintf("resource 0x%04X at offset %d declares %d bytes, %d remain", id, off, size, len(rest)-p))
+		}
+		if nameLen > 0 {
+			// The Pascal name is free text (Photoshop writes it empty): it
+			// is reported by kind, never quoted.
+			set.Add(meta.Comment, where, "resource name")
 		}
 		st.classify(id, rest[p:p+int(size)], where, set)
 		n++
@@ -171,7 +178,7 @@ type state struct {
 // classify adds the findings for one resource's data. Errors of nested
 // parsers are already recorded as Unparsed findings by them.
 func (st *state) classify(id uint16, d []byte, where string, set *meta.Set) {
-	if id == 0x0404 || id == 0x0422 || id == 0x0423 || id == 0x0424 {
+	if id == 0x0404 || id == 0x0422 || id == 0x0423 || id == 0x0424 || mayHoldXMP(id) && xmp.IsPacket(d) {
 		if st.nested >= maxNested {
 			set.Add(meta.Unparsed, where, "TooManyEmbeddedPayloads")
 			return
@@ -197,6 +204,11 @@ func (st *state) classify(id uint16, d []byte, where string, set *meta.Set) {
 		_, _ = exifmeta.Inspect(d, where+"/EXIF", set)
 	case id == 0x0424:
 		_ = xmp.Inspect(d, where+"/XMP", set)
+	case mayHoldXMP(id) && xmp.InspectCarrier(d, where+"/XMP", set):
+		// An XML or unknown resource that holds an XMP packet: its
+		// properties are classified (location as location), and the
+		// resource itself is reported by ID.
+		set.Add(meta.Other, where, resourceName(id))
 	case id >= 0x07D0 && id <= 0x0BB6:
 		set.Add(meta.Other, where, "PathInfo")
 	case id >= 0x0FA0 && id <= 0x1387:
@@ -205,7 +217,25 @@ func (st *state) classify(id uint16, d []byte, where string, set *meta.Set) {
 		if r, ok := resources[id]; ok {
 			set.Add(r.c, where, r.name)
 		} else {
-			set.Add(meta.Other, where, fmt.Sprintf("Resource0x%04X", id))
+			set.Add(meta.Other, where, resourceName(id))
 		}
 	}
+}
+
+// mayHoldXMP reports whether resource id is one whose data is worth
+// sniffing for an XMP packet: the XML resource and IDs we do not know.
+func mayHoldXMP(id uint16) bool {
+	if id == 0x03EA {
+		return true
+	}
+	_, known := resources[id]
+	return !known && id != 0x0409 && id != 0x040C && !(id >= 0x07D0 && id <= 0x0BB6) && !(id >= 0x0FA0 && id <= 0x1387)
+}
+
+// resourceName is the fixed name of resource id, or its number.
+func resourceName(id uint16) string {
+	if r, ok := resources[id]; ok {
+		return r.name
+	}
+	return fmt.Sprintf("Resource0x%04X", id)
 }

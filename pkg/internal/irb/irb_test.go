@@ -39,6 +39,7 @@ func irbCases() []irbCase {
 			f(meta.Identity, iptc, "By-line", "CopyrightNotice"),
 			f(meta.Identity, where+"/XMP", "dc:creator"),
 			f(meta.Embedded, where, "PhotoshopThumbnail"),
+			f(meta.Comment, where, "resource name"),
 			f(meta.Comment, iptc, "Caption-Abstract", "Keywords"),
 			f(meta.Other, where, "ResolutionInfo", "IPTCDigest", "Resource0x7777"),
 			f(meta.Other, iptc, "CodedCharacterSet", "ApplicationRecordVersion", "DateCreated"),
@@ -64,6 +65,15 @@ func irbCases() []irbCase {
 			[]meta.Finding{f(meta.Location, iptc, "City"), f(meta.Unparsed, iptc, "IPTC")}, false},
 		{"nested payloads capped", bytes.Repeat(res("8BIM", 0x0404, "", ds(2, 90, nil)), maxNested+1), []meta.Finding{
 			f(meta.Location, iptc, "City"), f(meta.Unparsed, where, "TooManyEmbeddedPayloads")}, false},
+		{"XMP in the XML resource", res("8BIM", 0x03EA, "", sampleXMP()), []meta.Finding{
+			f(meta.Location, where+"/XMP", "exif:GPSLatitude"),
+			f(meta.Identity, where+"/XMP", "dc:creator"),
+			f(meta.Other, where, "XMLData")}, false},
+		{"XMP after text in an unknown resource", res("8BIM", 0x2BC0, v(), append([]byte(v()+" "), sampleXMP()...)), []meta.Finding{
+			f(meta.Location, where+"/XMP", "exif:GPSLatitude"),
+			f(meta.Identity, where+"/XMP", "dc:creator"),
+			f(meta.Comment, where, "resource name"),
+			f(meta.Other, where, "Resource0x2BC0")}, false},
 		{"malformed XMP inside sound block", res("8BIM", 0x0424, "", []byte("<x:xmpmeta "+v())),
 			[]meta.Finding{f(meta.Unparsed, where+"/XMP", "XMP")}, false},
 	}

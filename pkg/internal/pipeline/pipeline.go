@@ -55,6 +55,10 @@ type Config struct {
 	MaxFileSize  int64
 	Hardlinks    safefile.HardlinkPolicy
 	Force        bool
+	// Overwrite, with OutDir, atomically replaces an existing output that
+	// differs from what this run writes; without it such an output is
+	// refused (an identical one is left alone either way).
+	Overwrite bool
 	// Own lists files and directories photoscrub itself writes (report, CSV,
 	// HTML, backup dir): never walked, compared by identity, not by name.
 	Own []string
@@ -214,6 +218,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	// results channel holds the whole window, so a send never blocks for
 	// long.
 	var fatal atomic.Pointer[error]
+	var wrote atomic.Int64 // outputs committed (or found up to date) so far
 	var wg sync.WaitGroup
 	for i := 0; i < cfg.Jobs; i++ {
 		wg.Add(1)
@@ -225,8 +230,11 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 					r = p.guard(gctx, j.c, dedup)
 				}
 				results <- slot{j.seq, r}
-				if r != nil && r.Reason == ReasonNoSpace {
-					err := fmt.Errorf("%w: no space left on device", ErrFatal)
+				if r != nil && (r.Status == StatusScrubbed || r.Status == StatusClean) {
+					wrote.Add(1)
+				}
+				if msg := p.mustStop(r, wrote.Load()); msg != "" {
+					err := fmt.Errorf("%w: %s", ErrFatal, msg)
 					fatal.CompareAndSwap(nil, &err)
 					stopRun()
 				}

@@ -43,6 +43,7 @@ type proc struct {
 	roots       []walk.Root
 	inPlace     []*safefile.Committer // per root
 	out         *safefile.Committer
+	outReplace  *safefile.Committer // --overwrite of a differing output
 	outRoot     *os.Root
 	outPrefix   []string
 	backup      safefile.FS // --backup-dir, nil when off
@@ -64,25 +65,26 @@ func (p *proc) openOutputs() error {
 		p.outPrefix = outPrefixes(p.cfg.Roots)
 		if p.cfg.BackupDir != "" {
 			if err := os.MkdirAll(p.cfg.BackupDir, 0o700); err != nil {
-				return fmt.Errorf("cannot create backup directory %s", p.cfg.BackupDir)
+				return fmt.Errorf("cannot create the backup directory %s: %s", p.cfg.BackupDir, causeOf(err))
 			}
 			r, err := os.OpenRoot(p.cfg.BackupDir)
 			if err != nil {
-				return fmt.Errorf("cannot open backup directory %s", p.cfg.BackupDir)
+				return fmt.Errorf("cannot open the backup directory %s: %s", p.cfg.BackupDir, causeOf(err))
 			}
 			p.backupRoot, p.backup = r, wrap(safefile.RootFS(r))
 		}
 		return nil
 	}
 	if err := os.MkdirAll(p.cfg.OutDir, 0o755); err != nil {
-		return fmt.Errorf("cannot create output directory %s", p.cfg.OutDir)
+		return fmt.Errorf("cannot create the output directory %s: %s", p.cfg.OutDir, causeOf(err))
 	}
 	r, err := os.OpenRoot(p.cfg.OutDir)
 	if err != nil {
-		return fmt.Errorf("cannot open output directory %s", p.cfg.OutDir)
+		return fmt.Errorf("cannot open the output directory %s: %s", p.cfg.OutDir, causeOf(err))
 	}
 	p.outRoot = r
 	p.out = &safefile.Committer{FS: wrap(safefile.RootFS(r)), Force: true, Xattrs: p.cfg.Xattrs}
+	p.outReplace = &safefile.Committer{FS: p.out.FS, Force: true, Xattrs: p.cfg.Xattrs}
 	p.outPrefix = outPrefixes(p.cfg.Roots)
 	return nil
 }
@@ -330,7 +332,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		}
 		res, err = p.inPlace[c.Root].Replace(c.Rel, out, snap)
 	default:
-		res, err = p.out.Create(p.outPrefix[c.Root]+c.Rel, out, snap)
+		res, err = p.commitOut(r, p.outPrefix[c.Root]+c.Rel, out, snap)
 	}
 	r.Preserved, r.Warnings = res.Preserved, append(r.Warnings, res.Warnings...)
 	if err != nil {
@@ -373,7 +375,14 @@ func keptICC(p *scrub.Parsed, keep meta.Keep) []byte {
 }
 
 func commitFailure(r *Result, err error) *Result {
+	if errors.Is(err, errUpToDate) {
+		// --out: the output already holds exactly these bytes.
+		r.Status, r.Reason, r.Error = StatusClean, "", ""
+		r.Warnings = append(r.Warnings, "output already present and identical; not rewritten")
+		return r
+	}
 	r.Status = StatusFailed
+	r.cause = safefile.Cause(err)
 	switch {
 	case errors.Is(err, safefile.ErrNoSpace):
 		r.Reason, r.Error = ReasonNoSpace, "no space left on device; original untouched"
@@ -384,7 +393,11 @@ func commitFailure(r *Result, err error) *Result {
 	case errors.Is(err, safefile.ErrReadOnly):
 		r.Status, r.Reason, r.Error = StatusSkipped, ReasonReadOnly, "file is read-only; use --force to rewrite it"
 	case errors.Is(err, safefile.ErrExists):
-		r.Reason, r.Error = ReasonExists, "output file already exists; not overwritten"
+		r.Reason, r.Error = ReasonExists, "an existing output differs from this run's result; not overwritten (use --overwrite to replace it)"
+	case r.cause == syscall.EACCES.Error() || r.cause == syscall.EPERM.Error():
+		r.Reason, r.Error = ReasonPermission, "cannot write the file: "+r.cause+"; original untouched"
+	case r.cause != "":
+		r.Reason, r.Error = ReasonIO, "cannot write the file: "+r.cause+"; original untouched"
 	default:
 		r.Reason, r.Error = ReasonIO, "cannot write the file; original untouched"
 	}
@@ -404,12 +417,12 @@ func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
 		if errors.Is(err, syscall.ELOOP) {
 			return nil, nil, &readError{ReasonSymlink, "path is a symbolic link"}
 		}
-		return nil, nil, &readError{ReasonIO, "cannot open the file"}
+		return nil, nil, ioError("cannot open the file", err)
 	}
 	defer f.Close()
 	fi, err := f.Stat()
 	if err != nil {
-		return nil, nil, &readError{ReasonIO, "cannot stat the file"}
+		return nil, nil, ioError("cannot stat the file", err)
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, nil, &readError{ReasonNotRegular, "not a regular file"}
@@ -421,7 +434,7 @@ func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
 	buf := make([]byte, 0, size+1)
 	buf, err = readAll(f, buf, size)
 	if err != nil {
-		return nil, nil, &readError{ReasonIO, "cannot read the file"}
+		return nil, nil, ioError("cannot read the file", err)
 	}
 	return buf, fi, nil
 }

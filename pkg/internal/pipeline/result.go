@@ -21,6 +21,7 @@ const (
 	ReasonSymlink     = "symlink"
 	ReasonNotRegular  = "not-regular"
 	ReasonIO          = "io"
+	ReasonPermission  = "permission"
 	ReasonNotImage    = "not-image"
 	ReasonFormat      = "unsupported-format"
 	ReasonParse       = "parse"
@@ -59,6 +60,14 @@ type Result struct {
 	Warnings     []string
 	Error        string // our own wording
 	Duration     time.Duration
+	// Output is the path of the file's output under --out, relative to
+	// the output directory, once one was attempted ("" otherwise). It is
+	// for messages, not for the report.
+	Output string
+
+	// cause is the OS reason of a commit or read failure
+	// (safefile.Cause), for deciding whether the run must stop.
+	cause string
 }
 
 // HasCategory reports whether the result has a finding of category c.

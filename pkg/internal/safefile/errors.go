@@ -6,6 +6,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 // Sentinel errors. Errors returned by this package wrap one of these where it
@@ -106,4 +107,22 @@ func stripPath(err error) error {
 			return err
 		}
 	}
+}
+
+// Cause returns the operating system's reason for err in its own fixed
+// wording ("permission denied", "no space left on device", "read-only file
+// system"...), or "" when err carries no OS error. It never holds a path.
+func Cause(err error) string {
+	var errno syscall.Errno
+	switch {
+	case err == nil:
+		return ""
+	case errors.As(err, &errno):
+		return errno.Error()
+	case errors.Is(err, ErrNoSpace):
+		return syscall.ENOSPC.Error()
+	case errors.Is(err, fs.ErrPermission):
+		return syscall.EACCES.Error()
+	}
+	return ""
 }

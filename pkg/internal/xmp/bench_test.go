@@ -1,6 +1,7 @@
 package xmp
 
 import (
+	"bytes"
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
@@ -30,6 +31,26 @@ func benchInspect(b *testing.B, packet []byte) {
 		var set meta.Set
 		if err := Inspect(packet, "APP1 XMP", &set); err != nil || len(set.List()) == 0 {
 			b.Fatalf("Inspect: %d findings, %v", len(set.List()), err)
+		}
+	}
+}
+
+// BenchmarkInspect5K classifies the same packet padded to 5 KB, the size of
+// a typical camera or editor packet.
+func BenchmarkInspect5K(b *testing.B) {
+	p := testimg.XMPPacket(testimg.XMPOptions{})
+	benchInspect(b, testimg.XMPPacket(testimg.XMPOptions{Padding: 5120 - len(p)}))
+}
+
+// BenchmarkIsPacket sniffs a 64 KB comment that holds no packet (the worst
+// case: every marker is searched for over the whole text).
+func BenchmarkIsPacket(b *testing.B) {
+	text := bytes.Repeat([]byte("a comment that is not XMP, "), 64<<10/27)
+	b.SetBytes(int64(len(text)))
+	b.ReportAllocs()
+	for b.Loop() {
+		if IsPacket(text) {
+			b.Fatal("IsPacket")
 		}
 	}
 }

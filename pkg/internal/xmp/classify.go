@@ -1,10 +1,6 @@
 package xmp
 
-import (
-	"strings"
-
-	"github.com/photoscrub/photoscrub/pkg/meta"
-)
+import "github.com/photoscrub/photoscrub/pkg/meta"
 
 const (
 	loc = meta.Location
@@ -22,6 +18,20 @@ type schema struct {
 	props    map[string]meta.Category
 	prefixes []prefixRule
 	def      meta.Category
+
+	// Filled by init from props and knownNames: the known local names with
+	// their report tags, and the tag of any other property.
+	names   map[string]nameInfo
+	unknown string
+}
+
+// nameInfo is a known property: its report tag ("prefix:Local", built from
+// our tables, never from the packet) and, when fixed, a category that does
+// not depend on the enclosing structure.
+type nameInfo struct {
+	tag   string
+	c     meta.Category
+	fixed bool
 }
 
 type prefixRule struct {
@@ -80,14 +90,16 @@ var namespaces = map[string]*schema{
 	"http://ns.adobe.com/exif/1.0/": {prefix: "exif", props: map[string]meta.Category{
 		"UserComment": cmt, "ImageUniqueID": idn, "MakerNote": emb,
 		"SubjectLocation": oth, // pixel position of the subject, not a place
-	}},
+	}, prefixes: gpsRules},
 	"http://cipa.jp/exif/1.0/": {prefix: "exifEX", props: map[string]meta.Category{
 		"BodySerialNumber": idn, "CameraOwnerName": idn, "LensSerialNumber": idn,
 		"Photographer": idn, "ImageEditor": idn, "CameraFirmware": idn,
 		"RAWDevelopingSoftware": idn, "ImageEditingSoftware": idn,
 		"MetadataEditingSoftware": idn, "ImageUniqueID": idn,
 		"SubjectLocation": oth,
-	}},
+	}, prefixes: gpsRules},
+	// The W3C RDF rendering of Exif (lower-case names: gpsLatitude, ...).
+	"http://www.w3.org/2003/12/exif/ns#": {prefix: "exifRDF", prefixes: []prefixRule{{"gps", loc}, {"offsetTime", loc}}},
 	"http://ns.adobe.com/exif/1.0/aux/": {prefix: "aux", props: map[string]meta.Category{
 		"SerialNumber": idn, "OwnerName": idn, "LensSerialNumber": idn, "Firmware": idn,
 	}},
@@ -104,8 +116,19 @@ var namespaces = map[string]*schema{
 		"PersonInImage": idn, "PersonInImageWDetails": idn, "PersonName": idn, "PersonId": idn,
 		"DigImageGUID": idn, "ImageRegion": idn, "AOCreator": idn, "AOCreatorId": idn,
 		"Contributor": idn, "RegistryId": idn, "ModelAge": idn, "AddlModelInfo": idn,
+		"PersonHeard": idn, "ContactInfoDetails": idn, "CVterm": cmt,
 	}},
-	"http://ns.useplus.org/ldf/xmp/1.0/":                       {prefix: "plus", def: idn},
+	// Draft IPTC Extension namespace some early writers used.
+	"http://iptc.org/std/Iptc4xmpExt/1.0/xmlns/": {prefix: "Iptc4xmpExt", props: map[string]meta.Category{
+		"LocationCreated": loc, "LocationShown": loc, "City": loc, "ProvinceState": loc,
+		"CountryName": loc, "CountryCode": loc, "Sublocation": loc, "WorldRegion": loc,
+		"PersonInImage": idn,
+	}},
+	// PLUS: licensor, owner and creator addresses are contact details
+	// (identity), not where the photo was taken.
+	"http://ns.useplus.org/ldf/xmp/1.0/": {prefix: "plus", def: idn, prefixes: []prefixRule{
+		{"Licensor", idn}, {"CopyrightOwner", idn}, {"ImageCreator", idn}, {"ImageSupplier", idn}, {"Licensee", idn}, {"EndUser", idn},
+	}},
 	"http://www.metadataworkinggroup.com/schemas/regions/":     {prefix: "mwg-rs", def: idn},
 	"http://www.metadataworkinggroup.com/schemas/keywords/":    {prefix: "mwg-kw", def: cmt},
 	"http://www.metadataworkinggroup.com/schemas/collections/": {prefix: "mwg-coll"},
@@ -116,26 +139,102 @@ var namespaces = map[string]*schema{
 	"http://ns.microsoft.com/photo/1.2/t/Region#":     {prefix: "MPReg", def: idn},
 	"http://ns.microsoft.com/photo/1.0/":              {prefix: "MicrosoftPhoto", props: msPhoto},
 	"http://ns.microsoft.com/photo/1.0":               {prefix: "MicrosoftPhoto", props: msPhoto},
+	"http://ns.microsoft.com/photo/1.1":               {prefix: "MP1"},
 	"http://ns.apple.com/faceinfo/1.0/":               {prefix: "apple-fi", def: idn},
 	"http://ns.adobe.com/lightroom/1.0/": {prefix: "lr", props: map[string]meta.Category{
 		"hierarchicalSubject": cmt, "weightedFlatSubject": cmt,
 	}},
 	"http://www.digikam.org/ns/1.0/": {prefix: "digiKam", props: map[string]meta.Category{
-		"TagsList": cmt,
+		"TagsList": cmt, "CaptionsAuthorNames": idn, "ImageHistory": idn, "ImageUniqueID": idn, "picasawebGPhotoId": idn,
 	}},
 	"http://ns.iview-multimedia.com/mediapro/1.0/": {prefix: "mediapro", props: map[string]meta.Category{
+		"People": idn, "Event": cmt, "Location": loc, "UserFields": cmt,
+	}},
+	"http://ns.microsoft.com/expressionmedia/1.0/": {prefix: "expressionmedia", props: map[string]meta.Category{
 		"People": idn, "Event": cmt,
 	}},
-	"http://ns.camerabits.com/photomechanic/1.0/": {prefix: "photomechanic"},
+	"http://ns.camerabits.com/photomechanic/1.0/": {prefix: "photomechanic", props: map[string]meta.Category{"CountryCode": loc}},
 	"http://ns.adobe.com/iX/1.0/":                 {prefix: "iX"},
+	"http://ns.adobe.com/album/1.0/":              {prefix: "album", props: map[string]meta.Category{"Notes": cmt}},
+	"http://ns.acdsee.com/iptc/1.0/": {prefix: "acdsee", props: map[string]meta.Category{
+		"author": idn, "caption": cmt, "notes": cmt, "keywords": cmt, "categories": cmt, "OriginatingProgram": idn,
+	}},
+	"http://ns.acdsee.com/regions/": {prefix: "acdsee-rs", def: idn},
+	"http://ns.adobe.com/DICOM/":    {prefix: "DICOM", def: idn},
+	"http://xmp.gettyimages.com/gift/1.0/": {prefix: "GettyImagesGIFT", props: map[string]meta.Category{
+		"Personality": idn, "AssetID": idn, "CameraFilename": idn, "OriginalFilename": idn, "CameraMakeModel": idn,
+		"MediaEventIdDate": idn, "ParentMediaEventID": idn, "ParentMEID": idn, "PrimaryFTP": idn, "SecondaryFTP": idn,
+		"RoutingDestinations": idn, "RoutingExclusions": idn, "CallForImage": cmt,
+	}},
+	"http://creativecommons.org/ns#": {prefix: "cc", props: map[string]meta.Category{
+		"attributionName": idn, "attributionURL": idn, "morePermissions": idn,
+	}},
+	"http://ns.extensis.com/extensis/1.0/": {prefix: "extensis", props: map[string]meta.Category{
+		"ApprovedBy": idn, "ClientName": idn, "RoutedTo": idn, "JobName": cmt, "RoutingNotes": cmt, "WorkToDo": cmt,
+	}},
+	"http://ns.fastpictureviewer.com/fpv/1.0/":           {prefix: "fpv", def: cmt},
+	"http://ns.idimager.com/ics/1.0/":                    {prefix: "ics", def: cmt},
+	"http://ns.adobe.com/creatorAtom/1.0/":               {prefix: "creatorAtom", def: idn},
+	"http://ns.optimasc.com/dex/1.0/":                    {prefix: "dex", props: map[string]meta.Category{"shortdescription": cmt}},
+	"http://ns.adobe.com/xap/1.0/PLUS/":                  {prefix: "xmpPLUS"},
+	"http://ns.adobe.com/camera-raw-saved-settings/1.0/": {prefix: "crss"},
+	"http://ns.adobe.com/xap/1.0/g/":                     {prefix: "xmpG"},
+	"http://ns.adobe.com/swf/1.0/":                       {prefix: "swf"},
+	"http://ns.apple.com/adjustment-settings/1.0/":       {prefix: "aas"},
+	"http://ns.adobe.com/hdr-metadata/1.0/":              {prefix: "hdr_metadata"},
+	"http://ns.nikon.com/sdc/1.0/":                       {prefix: "sdc"},
+	"http://ns.nikon.com/nine/1.0/":                      {prefix: "nine"},
+	"http://ns.nikon.com/asteroid/1.0/":                  {prefix: "ast", prefixes: gpsRules},
+	"http://prismstandard.org/namespaces/basic/2.0/":     {prefix: "prism", props: map[string]meta.Category{"location": loc}},
+	"http://prismstandard.org/namespaces/prl/2.1/":       {prefix: "prl", props: map[string]meta.Category{"geography": loc}},
+	"http://prismstandard.org/namespaces/pmi/2.2/":       {prefix: "pmi", props: map[string]meta.Category{"location": loc, "contactInfo": idn}},
+	"http://prismstandard.org/namespaces/prm/3.0/":       {prefix: "prm"},
+	"http://prismstandard.org/namespaces/prismusagerights/2.1/": {prefix: "pur", props: map[string]meta.Category{
+		"rightsAgent": idn, "rightsOwner": idn, "creditLine": idn, "copyright": idn,
+	}},
+	// Places and coordinates, whole namespace: W3C Basic Geo (WGS84 lat,
+	// long, alt, location, Point), GeoRSS.
+	"http://www.w3.org/2003/01/geo/wgs84_pos#": {prefix: "geo", def: loc},
+	"http://www.georss.org/georss":             {prefix: "georss", def: loc},
+	"http://www.georss.org/georss/":            {prefix: "georss", def: loc},
+	// Dublin Core terms: spatial coverage is a place.
+	"http://purl.org/dc/terms/": {prefix: "dcterms", props: map[string]meta.Category{
+		"spatial": loc, "coverage": loc, "Location": loc,
+		"creator": idn, "contributor": idn, "publisher": idn, "rightsHolder": idn, "rights": idn, "identifier": idn,
+		"description": cmt, "title": cmt, "subject": cmt, "abstract": cmt,
+	}},
+	// Darwin Core (biodiversity records): the Location class is a place.
+	"http://rs.tdwg.org/dwc/index.htm": {prefix: "dwc", props: dwcProps},
+	"http://rs.tdwg.org/dwc/terms/":    {prefix: "dwc", props: dwcProps},
 	// Drone telemetry (position, height, attitude of the aircraft) and
 	// phone cell / geotagging schemas: the whole namespace is location.
+	// Autel and other makers write into the DJI namespace too.
 	"http://www.dji.com/drone-dji/1.0/":           {prefix: "drone-dji", def: loc},
 	"http://www.parrot.com/drone-parrot/1.0/":     {prefix: "drone-parrot", def: loc},
 	"https://www.skydio.com/drone-skydio/1.0/":    {prefix: "drone-skydio", def: loc},
 	"http://developer.sonyericsson.com/cell/1.0/": {prefix: "cell", def: loc},
 	"http://www.geotate.com/Geotate/1.0/":         {prefix: "Geotate", def: loc},
-	"http://rs.tdwg.org/dwc/index.htm":            {prefix: "dwc"},
+	// Thermal band data of DJI thermal cameras.
+	"http://www.dji.com/FLIR/1.0/": {prefix: "FLIR"},
+	// Camera traps (wildlife surveys): the station identifies a place.
+	"http://www.panthera.org/camtrap/1.0": {prefix: "camtrap", props: map[string]meta.Category{"CameraStation": loc}},
+	// darktable's editing history.
+	"http://darktable.sf.net/": {prefix: "darktable"},
+	// Apple auxiliary images (depth, mattes, spatial photos).
+	"http://ns.apple.com/SpatialMedia/1.0/":              {prefix: "AppleSpatialMedia", def: emb},
+	"http://ns.apple.com/pixeldatainfo/1.0/":             {prefix: "ApplePixelDataInfo", def: emb},
+	"http://ns.apple.com/semanticSegmentationMatte/1.0/": {prefix: "AppleSegmentationMatte", def: emb},
+	"http://www.artstor.org/ARTstorCore/": {prefix: "ARTstorCore", props: map[string]meta.Category{
+		"CreationDiscoverySite": loc, "ARTstorCountry": loc, "Photographer": idn, "Creator": idn, "Rights": idn,
+		"Description": cmt, "Title": cmt, "Inscriptions": cmt, "ImageViewDescription": cmt,
+	}},
+	// Photogrammetry camera schemas (Pix4D, senseFly, MicaSense multispectral
+	// cameras on drones): the capture pose and GPS accuracy are location;
+	// capture and flight IDs link a survey together.
+	"http://pix4d.com/camera/1.0/":        {prefix: "Camera", props: poseProps},
+	"http://ns.sensefly.com/Camera/1.0/":  {prefix: "senseFly", props: poseProps},
+	"http://micasense.com/MicaSense/1.0/": {prefix: "MicaSense", props: poseProps},
+	"http://micasense.com/DLS/1.0/":       {prefix: "DLS", props: poseProps},
 	// GPano describes the panorama's pose and crop, not where it was taken.
 	"http://ns.google.com/photos/1.0/panorama/": {prefix: "GPano"},
 	// Google camera: motion-photo video and HDR+ maker note are embedded
@@ -148,86 +247,45 @@ var namespaces = map[string]*schema{
 	"http://ns.google.com/photos/1.0/depthmap/":       {prefix: "GDepth", def: emb},
 	"http://ns.google.com/photos/1.0/image/":          {prefix: "GImage", def: emb},
 	"http://ns.google.com/photos/1.0/audio/":          {prefix: "GAudio", def: emb},
+	"http://ns.google.com/photos/1.0/focus/":          {prefix: "GFocus"},
+	"http://ns.google.com/photos/1.0/creations/":      {prefix: "GCreations", props: map[string]meta.Category{"CameraBurstID": idn}},
+	"http://ns.google.com/videos/1.0/spherical/":      {prefix: "GSpherical"},
+	"http://ns.leiainc.com/photos/1.0/image/":         {prefix: "LImage", def: emb},
 	"http://ns.adobe.com/hdr-gain-map/1.0/":           {prefix: "hdrgm", def: emb},
 	"http://ns.apple.com/HDRGainMap/1.0/":             {prefix: "HDRGainMap", def: emb},
 }
 
+// gpsRules: Exif-style GPS and time-zone offset properties.
+var gpsRules = []prefixRule{{"GPS", loc}, {"OffsetTime", loc}}
+
+// poseProps classifies the drone photogrammetry camera schemas.
+var poseProps = map[string]meta.Category{
+	"Yaw": loc, "Pitch": loc, "Roll": loc, "GPSXYAccuracy": loc, "GPSZAccuracy": loc,
+	"PressureAlt": loc, "AboveGroundAltitude": loc, "RelativeAltitude": loc, "AbsoluteAltitude": loc,
+	"Latitude": loc, "Longitude": loc, "Altitude": loc,
+	"CaptureId": idn, "FlightId": idn, "SerialNumber": idn,
+	"BandName": oth, "CentralWavelength": oth, "WavelengthFWHM": oth, "Irradiance": oth,
+}
+
+// dwcProps classifies Darwin Core: Location class terms are places; the
+// people who recorded, identified or georeferenced a record are identity.
+var dwcProps = map[string]meta.Category{
+	"Location": loc, "locality": loc, "verbatimLocality": loc, "county": loc, "municipality": loc,
+	"stateProvince": loc, "country": loc, "countryCode": loc, "island": loc, "islandGroup": loc,
+	"continent": loc, "waterBody": loc, "higherGeography": loc, "higherGeographyID": loc,
+	"locationID": loc, "locationAccordingTo": loc, "locationRemarks": loc, "footprintWKT": loc,
+	"footprintSRS": loc, "footprintSpatialFit": loc, "verbatimCoordinates": loc, "verbatimLatitude": loc,
+	"verbatimLongitude": loc, "verbatimCoordinateSystem": loc, "verbatimSRS": loc, "verbatimElevation": loc,
+	"verbatimDepth": loc, "minimumElevationInMeters": loc, "maximumElevationInMeters": loc,
+	"minimumDepthInMeters": loc, "maximumDepthInMeters": loc, "minimumDistanceAboveSurfaceInMeters": loc,
+	"maximumDistanceAboveSurfaceInMeters": loc, "decimalLatitude": loc, "decimalLongitude": loc,
+	"geodeticDatum": loc, "coordinateUncertaintyInMeters": loc, "coordinatePrecision": loc,
+	"pointRadiusSpatialFit": loc, "georeferenceProtocol": loc, "georeferenceSources": loc,
+	"georeferenceRemarks": loc, "georeferencedDate": loc, "georeferenceVerificationStatus": loc,
+	"recordedBy": idn, "recordedByID": idn, "identifiedBy": idn, "identifiedByID": idn,
+	"georeferencedBy": idn, "rightsHolder": idn, "ownerInstitutionCode": idn,
+}
+
 var msPhoto = map[string]meta.Category{
-	"LastKeywordXMP": cmt, "LastKeywordIPTC": cmt, "CameraSerialNumber": idn,
-}
-
-// embeddedURIPrefixes are namespace families whose every property describes
-// an embedded image (Android Dynamic Depth: Device, Camera, Image, ...).
-var embeddedURIPrefixes = []string{"http://ns.google.com/photos/dd/1.0/"}
-
-// conventionalURI maps conventional prefixes back to URIs, used only for
-// prefixes a packet forgot to declare.
-var conventionalURI = func() map[string]string {
-	m := map[string]string{"rdf": nsRDF, "x": nsX}
-	for uri, s := range namespaces {
-		if _, dup := m[s.prefix]; !dup {
-			m[s.prefix] = uri
-		}
-	}
-	m["MicrosoftPhoto"] = "http://ns.microsoft.com/photo/1.0/"
-	m["xap"] = "http://ns.adobe.com/xap/1.0/"
-	m["xapMM"] = "http://ns.adobe.com/xap/1.0/mm/"
-	m["xapRights"] = "http://ns.adobe.com/xap/1.0/rights/"
-	return m
-}()
-
-// Keywords matched case-insensitively in local names of any namespace.
-var (
-	// "city" is left out: it would match crs:Opacity, exif:Velocity...
-	locationWords = []string{"latitude", "longitude", "altitude", "gps", "location", "coordinates", "geotag", "country", "province"}
-	identityWords = []string{"serialnumber", "owner", "author", "artist", "creator", "copyright", "email", "phone", "person",
-		"photographer", "licensor", "software"}
-	commentWords = []string{"comment", "description", "caption", "keyword", "headline"}
-)
-
-// classify returns the category of the property local in namespace uri,
-// nested in a structure whose category is parent ("" at top level).
-// Order: the schema's named properties and name prefixes; keyword rules
-// (location first, so a GPS field is location wherever it sits); the
-// enclosing structure's category; the schema default; Other.
-func classify(uri, local string, parent meta.Category) meta.Category {
-	s := namespaces[uri]
-	if s != nil {
-		if c, ok := s.props[local]; ok {
-			return c
-		}
-		for _, r := range s.prefixes {
-			if strings.HasPrefix(local, r.p) {
-				return r.c
-			}
-		}
-	}
-	l := strings.ToLower(local)
-	switch {
-	case containsAny(l, locationWords):
-		return loc
-	case containsAny(l, identityWords):
-		return idn
-	case containsAny(l, commentWords):
-		return cmt
-	case parent != "" && parent != oth:
-		return parent
-	case s != nil && s.def != "":
-		return s.def
-	}
-	for _, p := range embeddedURIPrefixes {
-		if strings.HasPrefix(uri, p) {
-			return emb
-		}
-	}
-	return oth
-}
-
-func containsAny(s string, words []string) bool {
-	for _, w := range words {
-		if strings.Contains(s, w) {
-			return true
-		}
-	}
-	return false
+	"LastKeywordXMP": cmt, "LastKeywordIPTC": cmt, "CameraSerialNumber": idn, "CreatorAppId": idn,
 }

@@ -41,9 +41,10 @@ var rdfSyntax = map[string]bool{
 	"parseType": true, "datatype": true, "bagID": true, "aboutEach": true,
 }
 
-// toUTF8 returns the packet as UTF-8: a UTF-8 BOM is dropped, and UTF-16
-// or UTF-32 (recognised by BOM or by the encoding of the leading '<', as
-// XMP Part 3 describes) is transcoded. Trailing NUL and whitespace padding
+// toUTF8 returns the packet as UTF-8: a UTF-8 BOM is dropped, UTF-16 or
+// UTF-32 (recognised by BOM or by the encoding of the leading '<', as XMP
+// Part 3 describes) is transcoded, and text that is not valid UTF-8 is read
+// as Latin-1. Trailing NUL and whitespace padding
 // is trimmed.
 func toUTF8(p []byte) ([]byte, error) {
 	var out []byte
@@ -69,6 +70,15 @@ func toUTF8(p []byte) ([]byte, error) {
 		out, err = fromUTF16(p, binary.LittleEndian)
 	default:
 		out = p
+		if !utf8.Valid(p) {
+			// Writers that ignore XMP's UTF-8 rule store Latin-1 text
+			// (e.g. an accented place name): widen it byte by byte so the
+			// names around it can still be classified.
+			out = make([]byte, 0, len(p)+len(p)/8)
+			for _, c := range p {
+				out = utf8.AppendRune(out, rune(c))
+			}
+		}
 	}
 	if err != nil {
 		return nil, err
@@ -165,24 +175,35 @@ type frame struct {
 	ctx          meta.Category // category that nested fields inherit
 	literal      bool          // inside rdf:parseType="Literal": content, not properties
 	guid         bool          // collecting xmpNote:HasExtendedXMP text
+	orient       bool          // collecting tiff:Orientation text
 }
 
 // binding is a saved namespace binding, restored when its element closes.
 type binding struct {
-	prefix, uri string
-	had         bool
+	prefix string
+	ns     nsEntry
+	had    bool
+}
+
+// nsEntry is what a prefix is bound to: the namespace URI (for the
+// structural namespaces) and its schema, looked up once when declared.
+type nsEntry struct {
+	uri string
+	s   *schema
 }
 
 // walker turns the raw token stream into property names. It keeps its own
 // namespace scopes so that both the document's prefix and the URI are known.
 type walker struct {
-	ns        map[string]string
+	ns        map[string]nsEntry
 	undo      []binding
 	stack     []frame
 	onProp    func(tag string, c meta.Category)
 	props     int
 	guid      string // last complete xmpNote:HasExtendedXMP value
 	guidOK    bool
+	orient    int    // first valid tiff:Orientation (1..8), 0 if none
+	obuf      []byte // tiff:Orientation element text being collected
 	buf       []byte // HasExtendedXMP element text being collected
 	bufOver   bool
 	directive bool
@@ -191,7 +212,7 @@ type walker struct {
 }
 
 func newWalker(onProp func(string, meta.Category)) *walker {
-	return &walker{ns: map[string]string{}, onProp: onProp}
+	return &walker{ns: map[string]nsEntry{}, onProp: onProp}
 }
 
 // run walks the packet text. It returns a FormatError for malformed XML,
@@ -256,26 +277,31 @@ func truncatedTrailer(rest []byte) bool {
 func (w *walker) bind(prefix, uri string) {
 	old, had := w.ns[prefix]
 	w.undo = append(w.undo, binding{prefix, old, had})
-	w.ns[prefix] = uri
+	w.ns[prefix] = nsEntry{uri: uri, s: schemaFor(uri)}
 }
 
-// resolve maps a prefix to its namespace URI. An undeclared prefix falls
-// back to the URI its conventional prefix stands for (so "exif:" without
-// xmlns:exif still classifies as Exif), else "".
-func (w *walker) resolve(prefix string) string {
+// resolve maps a prefix to its namespace. An undeclared prefix falls back
+// to the namespace its conventional prefix stands for (so "exif:" without
+// xmlns:exif still classifies as Exif), else to none.
+func (w *walker) resolve(prefix string) nsEntry {
 	switch prefix {
 	case "xml":
-		return nsXML
+		return nsEntry{uri: nsXML}
 	case "xmlns":
-		return ""
+		return nsEntry{}
 	}
-	if uri, ok := w.ns[prefix]; ok {
-		return uri
+	if e, ok := w.ns[prefix]; ok {
+		return e
 	}
-	if prefix == "" {
-		return ""
+	switch prefix {
+	case "":
+		return nsEntry{}
+	case "rdf":
+		return nsEntry{uri: nsRDF}
+	case "x":
+		return nsEntry{uri: nsX}
 	}
-	return conventionalURI[prefix]
+	return nsEntry{s: conventionalSchema[prefix]}
 }
 
 func (w *walker) start(t xml.StartElement) error {
@@ -302,18 +328,20 @@ func (w *walker) start(t xml.StartElement) error {
 		}
 		parent = top.ctx
 	}
-	uri := w.resolve(t.Name.Space)
-	syntax := uri == nsRDF || uri == nsX || uri == nsXOld
+	e := w.resolve(t.Name.Space)
+	syntax := e.uri == nsRDF || e.uri == nsX || e.uri == nsXOld
 	f.ctx = parent
 	if !syntax {
-		c := classify(uri, t.Name.Local, parent)
-		w.prop(uri, t.Name.Space, t.Name.Local, c)
+		c := w.prop(e.s, t.Name.Local, parent)
 		f.ctx = ""
 		if c != meta.Other {
 			f.ctx = c
 		}
-		if uri == nsXMPNote && t.Name.Local == "HasExtendedXMP" {
+		if e.s == xmpNote && t.Name.Local == "HasExtendedXMP" {
 			f.guid, w.buf, w.bufOver = true, w.buf[:0], false
+		}
+		if e.s == tiffSchema && t.Name.Local == "Orientation" && w.orient == 0 {
+			f.orient, w.obuf = true, w.obuf[:0]
 		}
 	}
 	for _, a := range t.Attr {
@@ -323,8 +351,8 @@ func (w *walker) start(t xml.StartElement) error {
 		if a.Name.Space == "" && rdfSyntax[a.Name.Local] {
 			continue
 		}
-		au := w.resolve(a.Name.Space)
-		switch au {
+		ae := w.resolve(a.Name.Space)
+		switch ae.uri {
 		case nsRDF:
 			if a.Name.Local == "parseType" && a.Value == "Literal" {
 				f.literal = true
@@ -333,9 +361,12 @@ func (w *walker) start(t xml.StartElement) error {
 		case nsX, nsXOld, nsXML:
 			continue
 		}
-		w.prop(au, a.Name.Space, a.Name.Local, classify(au, a.Name.Local, f.ctx))
-		if au == nsXMPNote && a.Name.Local == "HasExtendedXMP" && len(a.Value) <= maxGUID {
+		w.prop(ae.s, a.Name.Local, f.ctx)
+		if ae.s == xmpNote && a.Name.Local == "HasExtendedXMP" && len(a.Value) <= maxGUID {
 			w.guid, w.guidOK = a.Value, true
+		}
+		if ae.s == tiffSchema && a.Name.Local == "Orientation" && w.orient == 0 {
+			w.orient = orientation(a.Value)
 		}
 	}
 	w.stack = append(w.stack, f)
@@ -354,10 +385,13 @@ func (w *walker) end(t xml.EndElement) error {
 	if top.guid && !w.bufOver {
 		w.guid, w.guidOK = string(w.buf), true
 	}
+	if top.orient && w.orient == 0 && len(w.obuf) <= maxOrient {
+		w.orient = orientation(string(w.obuf))
+	}
 	for i := len(w.undo) - 1; i >= top.undo; i-- {
 		b := w.undo[i]
 		if b.had {
-			w.ns[b.prefix] = b.uri
+			w.ns[b.prefix] = b.ns
 		} else {
 			delete(w.ns, b.prefix)
 		}
@@ -375,6 +409,9 @@ func (w *walker) text(t xml.CharData) {
 		}
 		return
 	}
+	if w.stack[n-1].orient && len(w.obuf) <= maxOrient {
+		w.obuf = append(w.obuf, t[:min(len(t), maxOrient+1-len(w.obuf))]...)
+	}
 	if w.stack[n-1].guid && !w.bufOver {
 		if len(w.buf)+len(t) > maxGUID {
 			w.bufOver = true
@@ -384,22 +421,31 @@ func (w *walker) text(t xml.CharData) {
 	}
 }
 
-// prop reports one property name.
-func (w *walker) prop(uri, prefix, local string, c meta.Category) {
+// prop classifies one property, reports it, and returns its category.
+func (w *walker) prop(s *schema, local string, parent meta.Category) meta.Category {
+	tag, c := property(s, local, parent)
 	w.props++
 	if w.onProp != nil {
-		w.onProp(tagName(uri, prefix, local), c)
+		w.onProp(tag, c)
 	}
+	return c
 }
 
-// tagName is "prefix:Local" with the conventional prefix of a known
-// namespace, else the document's own prefix, sanitized.
-func tagName(uri, prefix, local string) string {
-	if ns, ok := namespaces[uri]; ok {
-		prefix = ns.prefix
+// xmpNote is the schema of the Extended XMP GUID property.
+var xmpNote = namespaces[nsXMPNote]
+
+// tiffSchema is the schema of tiff:Orientation.
+var tiffSchema = namespaces["http://ns.adobe.com/tiff/1.0/"]
+
+// maxOrient bounds the tiff:Orientation text kept while parsing.
+const maxOrient = 16
+
+// orientation parses an Orientation value: one digit 1..8, surrounding
+// white space allowed; anything else is 0.
+func orientation(v string) int {
+	v = strings.TrimSpace(v)
+	if len(v) == 1 && v[0] >= '1' && v[0] <= '8' {
+		return int(v[0] - '0')
 	}
-	if prefix == "" {
-		return meta.Sanitize(local)
-	}
-	return meta.Sanitize(prefix + ":" + local)
+	return 0
 }

@@ -9,7 +9,11 @@ import (
 // Inspect classifies the XMP packet and adds its findings to set under
 // where: one finding per category, listing property names such as
 // "exif:GPSLatitude" (element and attribute forms, and the fields of
-// structures and arrays alike). Any packet yields at least one finding:
+// structures and arrays alike). Names come from a fixed vocabulary: a
+// property of a known namespace (by URI, whatever prefix the packet uses)
+// whose local name is not in our list is "unknown <prefix> property", and
+// any property of another namespace is "property in an unregistered
+// namespace"; no name, prefix or URI from the packet reaches a finding. Any packet yields at least one finding:
 // Other "XMP" when no property was found. A non-nil error (a FormatError)
 // means the packet could not be fully parsed: what was found before the
 // problem has been added, plus an Unparsed finding. Inspect never records
@@ -17,10 +21,15 @@ import (
 func Inspect(packet []byte, where string, set *meta.Set) error {
 	// Local de-duplication keeps a packet of millions of names linear:
 	// meta.Set scans its (capped) tag list on every Add.
-	seen := map[string]bool{}
+	// Tags come from a fixed vocabulary, so the keys need no copying.
+	type key struct {
+		c   meta.Category
+		tag string
+	}
+	seen := map[key]bool{}
 	per := map[meta.Category]int{}
 	w := newWalker(func(tag string, c meta.Category) {
-		k := string(c) + "\x00" + tag
+		k := key{c, tag}
 		if seen[k] || per[c] >= maxTagsPerCategory {
 			return
 		}
@@ -53,6 +62,18 @@ func ExtendedGUID(packet []byte) (string, bool) {
 		return "", false
 	}
 	return g, true
+}
+
+// Orientation returns the display orientation (1..8) that the packet's
+// tiff:Orientation gives, in attribute or element form and under whatever
+// prefix the packet binds to the TIFF namespace URI, or 0 when there is none
+// or its value is not a digit 1..8. The first valid occurrence wins; a
+// value seen before a syntax error is still returned. Format packages use
+// it to keep the orientation of a file whose only orientation is in XMP.
+func Orientation(packet []byte) int {
+	w := newWalker(nil)
+	_ = parse(packet, w)
+	return w.orient
 }
 
 func parse(packet []byte, w *walker) error {
