@@ -5,8 +5,10 @@ import (
 )
 
 // HEIFOptions selects what HEIF builds. The zero value gives a HEIC with
-// one 'hvc1' primary item (arbitrary coded bytes: fine for container tests,
-// not decodable), its hvcC and ispe properties and nothing else.
+// one 'hvc1' primary item (one length-prefixed HEVC NAL unit of stand-in
+// slice bytes: the framing is valid, the picture is not decodable), its
+// hvcC (with stand-in VPS/SPS/PPS arrays) and ispe properties and nothing
+// else.
 type HEIFOptions struct {
 	// EXIF is stored as an 'Exif' item (4-byte offset 6, "Exif\0\0", then
 	// the block) with a 'cdsc' reference to the primary item.
@@ -39,6 +41,9 @@ type HEIFOptions struct {
 	MdatFirst bool
 	// LargeIDs uses 32-bit item ids (infe v3, iloc v2, iref/ipma v1).
 	LargeIDs bool
+	// Names writes a planted item name in every infe and a handler name
+	// in hdlr (both free text: findings of their own).
+	Names bool
 }
 
 // HEIF item ids used by the builder (plus 0x10000 with LargeIDs).
@@ -72,7 +77,7 @@ func HEIF(o HEIFOptions) []byte {
 	}
 	var props [][]byte
 	prop := func(b []byte) int { props = append(props, b); return len(props) }
-	hvcPrim := prop(heifBox("hvcC", []byte("hvcC-config-primary")))
+	hvcPrim := prop(heifBox("hvcC", HEVCConfig([]byte("hvcC-config-primary"))))
 	ispe := prop(heifFull("ispe", 0, 0, heifU32s(64, 48)))
 	primProps := []int{-hvcPrim, ispe}
 	items := []*heifItem{}
@@ -117,7 +122,7 @@ func HEIF(o HEIFOptions) []byte {
 		ref("cdsc", base+HEIFXMPID, base+HEIFPrimaryID)
 	}
 	if o.Thumbnail != nil {
-		hv := prop(heifBox("hvcC", []byte("hvcC-config-thumbnail")))
+		hv := prop(heifBox("hvcC", HEVCConfig([]byte("hvcC-config-thumbnail"))))
 		is := prop(heifFull("ispe", 0, 0, heifU32s(16, 12)))
 		items = append(items, &heifItem{id: base + HEIFThumbID, typ: "hvc1", data: o.Thumbnail, props: []int{-hv, is}})
 		ref("thmb", base+HEIFThumbID, base+HEIFPrimaryID)
@@ -133,6 +138,11 @@ func HEIF(o HEIFOptions) []byte {
 		ac := prop(heifFull("auxC", 0, 0, append([]byte(aux.urn), 0)))
 		items = append(items, &heifItem{id: base + aux.id, typ: "hvc1", hidden: true, data: aux.data, props: []int{-hvcPrim, ispe, -ac}})
 		ref("auxl", base+aux.id, base+HEIFPrimaryID)
+	}
+	for _, it := range items {
+		if it.typ == "hvc1" {
+			it.data = HEVCNAL(1, it.data)
+		}
 	}
 	ftyp := heifBox("ftyp", []byte("heic\x00\x00\x00\x00mif1heicmiaf"))
 	build := func(mdatStart uint32) (meta, mdat []byte) {
@@ -156,7 +166,11 @@ func HEIF(o HEIFOptions) []byte {
 			idSize, ver = 4, 1
 		}
 		var body []byte
-		body = append(body, heifFull("hdlr", 0, 0, []byte("\x00\x00\x00\x00pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00PSMK-HDLRNAME\x00"))...)
+		hdlrName, itemName := "\x00", "\x00"
+		if o.Names {
+			hdlrName, itemName = "PSMK-HDLRNAME\x00", "PSMK-ITEMNAME\x00"
+		}
+		body = append(body, heifFull("hdlr", 0, 0, []byte("\x00\x00\x00\x00pict\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00\x00"+hdlrName))...)
 		body = append(body, heifFull("pitm", ver, 0, heifN(nil, uint64(base+HEIFPrimaryID), idSize))...)
 		var inf []byte
 		inf = heifN(inf, uint64(len(items)), 2)
@@ -168,7 +182,7 @@ func HEIF(o HEIFOptions) []byte {
 			e := heifN(nil, uint64(it.id), idSize)
 			e = append(e, 0, 0)
 			e = append(e, it.typ...)
-			e = append(e, "PSMK-ITEMNAME\x00"...)
+			e = append(e, itemName...)
 			if it.typ == "mime" {
 				e = append(e, it.ctype+"\x00"...)
 			}
@@ -285,4 +299,28 @@ func heifRef(typ string, from uint32, large bool, to ...uint32) []byte {
 		e = heifN(e, uint64(t), n)
 	}
 	return heifBox(typ, e)
+}
+
+// HEVCNAL returns one HEVC NAL unit of type typ (nuh_layer_id 0,
+// TemporalId 0) holding payload, with a 4-byte length prefix (hvcC
+// lengthSizeMinusOne 3).
+func HEVCNAL(typ int, payload []byte) []byte {
+	b := binary.BigEndian.AppendUint32(nil, uint32(len(payload)+2))
+	b = append(b, byte(typ<<1), 1)
+	return append(b, payload...)
+}
+
+// HEVCConfig returns an hvcC payload (HEVCDecoderConfigurationRecord,
+// ISO/IEC 14496-15) for Main profile 4:2:0 8-bit, 4-byte NAL lengths, with
+// one VPS, SPS and PPS array each holding one NAL unit whose payload is
+// stand-in bytes derived from seed.
+func HEVCConfig(seed []byte) []byte {
+	b := []byte{1, 0x01, 0x60, 0, 0, 0, 0x90, 0, 0, 0, 0, 0, 90, 0xF0, 0, 0xFC, 0xFD, 0xF8, 0xF8, 0, 0, 0x0F, 3}
+	for _, t := range []int{32, 33, 34} {
+		nal := append([]byte{byte(t << 1), 1}, seed...)
+		b = append(b, 0x80|byte(t), 0, 1)
+		b = binary.BigEndian.AppendUint16(b, uint16(len(nal)))
+		b = append(b, nal...)
+	}
+	return b
 }

@@ -9,37 +9,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
 	"github.com/photoscrub/photoscrub/pkg/internal/xmp"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
-
-// Planted markers that must not survive Strip.
-const (
-	mkThumb = "THUMB-MARKER-q1Zr"
-	mkDepth = "DEPTH-MARKER-q2Ys"
-	mkUUID  = "UUID-MARKER-q3Xt"
-	mkC2PA  = "C2PA-MARKER-q4Wu"
-	mkUdes  = "UDES-MARKER-q5Vv"
-	mkName  = "PSMK-ITEMNAME"
-	mkHdlr  = "PSMK-HDLRNAME"
-)
-
-func gpsEXIF() []byte {
-	return testimg.EXIF(testimg.EXIFOptions{Orientation: 1, GPS: true, Identity: true, Thumbnail: true})
-}
-
-func allOptions() testimg.HEIFOptions {
-	return testimg.HEIFOptions{EXIF: gpsEXIF(), XMP: testimg.XMPPacket(testimg.XMPOptions{}),
-		Thumbnail: []byte(mkThumb), Depth: []byte(mkDepth), Alpha: []byte("coded-alpha-plane"),
-		UUID: []byte(mkUUID), C2PA: []byte(mkC2PA), Description: mkUdes, ICC: []byte("icc-profile"),
-		Rotation: 1}
-}
-
-func needles() []string {
-	return append(testimg.DefaultMarkers().Needles(), mkThumb, mkDepth, mkUUID, mkC2PA, mkUdes, mkName, mkHdlr)
-}
 
 func findingKeys(fs []meta.Finding) []string {
 	var w []string
@@ -47,6 +23,108 @@ func findingKeys(fs []meta.Finding) []string {
 		w = append(w, string(f.Category)+"|"+f.Where+"|"+strings.Join(f.Tags, ","))
 	}
 	return w
+}
+
+func TestContract(t *testing.T) {
+	h, a := generated()
+	containertest.Run(t, HEIF, h, containertest.Options{})
+	containertest.Run(t, AVIF, a, containertest.Options{})
+}
+
+func TestMatch(t *testing.T) {
+	h, a := generated()
+	if !HEIF.Match(h[0].Data) || AVIF.Match(h[0].Data) {
+		t.Error("HEIC not matched as HEIF only")
+	}
+	if !AVIF.Match(a[0].Data) || HEIF.Match(a[0].Data) {
+		t.Error("AVIF not matched as AVIF only")
+	}
+}
+
+// TestHostile checks every generated sample: no planted marker in the
+// report, none in the rebuild, and the class-specific expectations.
+func TestHostile(t *testing.T) {
+	h, a := generated()
+	want := map[string]meta.Category{
+		"compressed-xmp-gps": meta.Location, "generic-xml-gps": meta.Location, "exif-orientation-6": meta.Location,
+		"all": meta.Location, "uncovered-mdat-bytes": meta.Embedded, "unknown-property-name": meta.Other,
+	}
+	orient := map[string]int{"exif-orientation-6": 6, "xmp-orientation-8": 8, "all": 8, "grid-idat-rot3": 6,
+		"all-grid-idat": 8, "all-grid-mdat-first-large-ids": 8, "mdat-first-large-ids-rot2": 3}
+	for _, s := range append(h, a...) {
+		t.Run(s.Name, func(t *testing.T) {
+			f, err := Parse(s.Data)
+			if err != nil {
+				t.Fatal(err)
+			}
+			in := container.Inspect(f, len(s.Data))
+			report := strings.Join(findingKeys(in.Findings), "\n")
+			for _, r := range f.Map() {
+				report += "\n" + r.Part
+			}
+			for _, m := range markers() {
+				if strings.Contains(report, m) {
+					t.Errorf("report holds planted %q", m)
+				}
+			}
+			if c, ok := want[s.Name]; ok && !slices.ContainsFunc(in.Findings, func(x meta.Finding) bool { return x.Category == c }) {
+				t.Errorf("no %s finding: %v", c, in.Findings)
+			}
+			out, err := f.Rebuild(meta.DefaultKeep)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, m := range markers() {
+				if bytes.Contains(out, []byte(m)) {
+					t.Errorf("rebuild holds planted %q", m)
+				}
+			}
+			g, err := Parse(out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if o := g.Inspection().Orientation; o != orient[s.Name] && !(o <= 1 && orient[s.Name] <= 1) {
+				t.Errorf("orientation %d after rebuild, want %d", o, orient[s.Name])
+			}
+			if in.Orientation != g.Inspection().Orientation && (in.Orientation > 1 || g.Inspection().Orientation > 1) {
+				t.Errorf("orientation %d before, %d after", in.Orientation, g.Inspection().Orientation)
+			}
+		})
+	}
+}
+
+// TestOrientationExif checks the orientation-only Exif item: written for
+// Exif orientation 6 without irot, recognised as kept (no finding), not
+// written when keep.Orientation is off or irot/imir carry the transform.
+func TestOrientationExif(t *testing.T) {
+	src := testimg.BuildHEIF(withMeta(hevcFile(slice("slice")),
+		testimg.HEIFItem{ID: 5, Type: "Exif", Hidden: true, Data: exifItemData(testimg.EXIF(testimg.EXIFOptions{Orientation: 6, GPS: true}))}))
+	out, err := Strip(src, meta.DefaultKeep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := Inspect(out)
+	if err != nil || len(in.Findings) != 0 || in.Orientation != 6 {
+		t.Fatalf("rebuild: %v %v orientation %d", err, in.Findings, in.Orientation)
+	}
+	if !bytes.Contains(out, exifItem(6)) {
+		t.Error("no orientation-only Exif item")
+	}
+	// ExifTool reads it.
+	if o := exiftoolOrientation(t, out); o != "" && o != "6" {
+		t.Errorf("exiftool reads orientation %s", o)
+	}
+	none, err := Strip(src, meta.Keep{})
+	if err != nil || bytes.Contains(none, []byte("Exif")) {
+		t.Errorf("keep.Orientation off: %v, Exif kept=%v", err, bytes.Contains(none, []byte("Exif")))
+	}
+	// irot wins over Exif (MIAF: Exif orientation is informative only).
+	rot := testimg.HEIF(testimg.HEIFOptions{Rotation: 3, EXIF: testimg.EXIF(testimg.EXIFOptions{Orientation: 6})})
+	ri, _ := Inspect(rot)
+	ro, err := Strip(rot, meta.DefaultKeep)
+	if err != nil || ri.Orientation != 6 || bytes.Contains(ro, []byte("Exif")) {
+		t.Errorf("irot 3: orientation %d, %v, Exif written=%v", ri.Orientation, err, bytes.Contains(ro, []byte("Exif")))
+	}
 }
 
 func TestInspectGenerated(t *testing.T) {
@@ -59,6 +137,11 @@ func TestInspectGenerated(t *testing.T) {
 	want.Add(meta.Other, "HEIF uuid box")
 	want.Add(meta.Identity, "HEIF uuid box", "C2PA")
 	want.Add(meta.Comment, "HEIF item 1 property", "udes")
+	want.Add(meta.Unparsed, "HEIF colr ICC profile")
+	want.Add(meta.Other, "HEIF handler name", "13 bytes")
+	for _, id := range []string{"1", "10", "11", "12", "13", "14"} {
+		want.Add(meta.Other, "HEIF item "+id+" name", "13 bytes")
+	}
 	for _, v := range []struct {
 		name string
 		o    testimg.HEIFOptions
@@ -88,7 +171,7 @@ func TestInspectGenerated(t *testing.T) {
 	}
 }
 
-func TestStripGenerated(t *testing.T) {
+func TestStripKeepsItems(t *testing.T) {
 	variants := map[string]testimg.HEIFOptions{"all": allOptions()}
 	g := allOptions()
 	g.Grid, g.GridInIdat = true, true
@@ -97,48 +180,24 @@ func TestStripGenerated(t *testing.T) {
 	g.Grid, g.MdatFirst, g.LargeIDs = true, true, true
 	variants["grid-mdat-first-large-ids"] = g
 	for name, o := range variants {
-		for _, keep := range []meta.Keep{meta.DefaultKeep, {}} {
-			in := testimg.HEIF(o)
-			out, err := Strip(in, keep)
-			if err != nil {
-				t.Fatalf("%s: %v", name, err)
-			}
-			ins, err := Inspect(out)
-			if err != nil || len(ins.Findings) != 0 {
-				t.Errorf("%s: re-inspect: %v %v", name, err, ins.Findings)
-			}
-			for _, n := range needles() {
-				if bytes.Contains(out, []byte(n)) {
-					t.Errorf("%s: output holds %q", name, n)
-				}
-			}
-			if err := SameImage(in, out); err != nil {
-				t.Errorf("%s: SameImage: %v", name, err)
-			}
-			if again, err := Strip(out, keep); err != nil || !bytes.Equal(again, out) {
-				t.Errorf("%s: not idempotent: %v", name, err)
-			}
-			h, err := parse(out)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var ids []uint32
-			for _, it := range h.items {
-				ids = append(ids, it.id&0xFFFF)
-			}
-			wantIDs := []uint32{testimg.HEIFPrimaryID, testimg.HEIFAlphaID}
-			if o.Grid {
-				wantIDs = []uint32{testimg.HEIFPrimaryID, testimg.HEIFTile1ID, testimg.HEIFTile2ID, testimg.HEIFAlphaID}
-			}
-			if !slices.Equal(ids, wantIDs) {
-				t.Errorf("%s: kept items %v, want %v", name, ids, wantIDs)
-			}
-			if got := bytes.Contains(out, []byte("icc-profile")); got != keep.ICC {
-				t.Errorf("%s: ICC kept=%v with keep.ICC=%v", name, got, keep.ICC)
-			}
-			if ins.Orientation != 8 {
-				t.Errorf("%s: orientation %d after strip, want 8 (irot kept)", name, ins.Orientation)
-			}
+		out, err := Strip(testimg.HEIF(o), meta.DefaultKeep)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		h, err := parse(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []uint32
+		for _, it := range h.items {
+			ids = append(ids, it.id&0xFFFF)
+		}
+		wantIDs := []uint32{testimg.HEIFPrimaryID, testimg.HEIFAlphaID}
+		if o.Grid {
+			wantIDs = []uint32{testimg.HEIFPrimaryID, testimg.HEIFTile1ID, testimg.HEIFTile2ID, testimg.HEIFAlphaID}
+		}
+		if !slices.Equal(ids, wantIDs) {
+			t.Errorf("%s: kept items %v, want %v", name, ids, wantIDs)
 		}
 	}
 }
@@ -154,6 +213,15 @@ func TestSameImageDetectsChange(t *testing.T) {
 	bad[i] ^= 1
 	if err := SameImage(in, bad); err == nil {
 		t.Error("changed tile data not detected")
+	}
+	// Dropping an SEI unit is no change.
+	sei := testimg.BuildHEIF(hevcFile(append(testimg.HEVCNAL(39, []byte(mkSEI)), slice("slice")...)))
+	out, err = Strip(sei, meta.DefaultKeep)
+	if err != nil || SameImage(sei, out) != nil || SameImage(sei, testimg.BuildHEIF(hevcFile(slice("slice")))) != nil {
+		t.Errorf("SEI drop: %v", err)
+	}
+	if SameImage(sei, testimg.BuildHEIF(hevcFile(slice("slicf")))) == nil {
+		t.Error("changed slice not detected")
 	}
 }
 
@@ -178,7 +246,13 @@ func TestUnsupported(t *testing.T) {
 	p, q := patchIloc(t, shared, 1, 0), patchIloc(t, shared, testimg.HEIFThumbID, 0)
 	copy(shared[q+8:q+16], shared[p+8:p+16])
 	moov := append(testimg.HEIF(testimg.HEIFOptions{}), 0, 0, 0, 8, 'm', 'o', 'o', 'v')
-	for name, b := range map[string][]byte{"construction-method-2": m2, "shared-extent": shared, "moov": moov} {
+	ess := testimg.BuildHEIF(hevcFile(slice("slice"), testimg.HEIFBox("Jan3", []byte(mkUnknown))))
+	ess[bytes.Index(ess, []byte("ipma"))+12+3+2] |= 0x80
+	for name, b := range map[string][]byte{"construction-method-2": m2, "shared-extent": shared, "moov": moov, "essential-unknown": ess} {
+		f, err := Parse(b)
+		if !errors.Is(err, ErrUnsupported) || !errors.Is(err, container.ErrUnsupported) || f == nil {
+			t.Errorf("%s: Parse got %v, want ErrUnsupported", name, err)
+		}
 		out, err := Strip(b, meta.DefaultKeep)
 		if !errors.Is(err, ErrUnsupported) || out != nil {
 			t.Errorf("%s: got %v, want ErrUnsupported", name, err)
@@ -192,7 +266,6 @@ func TestUnsupported(t *testing.T) {
 func TestMalformed(t *testing.T) {
 	good := testimg.HEIF(allOptions())
 	ftyp := good[:binary.BigEndian.Uint32(good)]
-	// 10,000 nested container boxes, each declaring the rest of the file.
 	const depth = 10000
 	nest := bytes.Clone(ftyp)
 	for i := 0; i < depth; i++ {
@@ -205,7 +278,9 @@ func TestMalformed(t *testing.T) {
 	metaAt := bytes.Index(good, []byte("meta")) - 4
 	badMeta := bytes.Clone(good)
 	binary.BigEndian.PutUint32(badMeta[metaAt:], 0x7FFFFFFF)
-	for name, b := range map[string][]byte{"nested": nest, "huge": huge, "largesize": large, "meta-size": badMeta, "empty": nil} {
+	nalPast := testimg.BuildHEIF(hevcFile(append(slice("slice"), 0, 0, 1, 0, 2, 1)))
+	for name, b := range map[string][]byte{"nested": nest, "huge": huge, "largesize": large, "meta-size": badMeta,
+		"empty": nil, "nal-past-extent": nalPast} {
 		start := time.Now()
 		_, err := Inspect(b)
 		var fe FormatError
@@ -237,48 +312,19 @@ func TestMalformed(t *testing.T) {
 	}
 }
 
-func FuzzBMFF(f *testing.F) {
-	f.Add(testimg.HEIF(testimg.HEIFOptions{}))
-	f.Add(testimg.HEIF(allOptions()))
-	g := allOptions()
-	g.Grid, g.GridInIdat, g.LargeIDs = true, true, true
-	f.Add(testimg.HEIF(g))
-	f.Add(testimg.HEIF(testimg.HEIFOptions{Grid: true, MdatFirst: true, Thumbnail: []byte("t")}))
+func FuzzContract(f *testing.F) {
+	h, a := generated()
+	for _, s := range append(h, a...) {
+		f.Add(s.Data)
+	}
 	f.Fuzz(func(t *testing.T, b []byte) {
 		if len(b) > 1<<16 {
 			return
 		}
+		containertest.Check(t, HEIF, containertest.Sample{Name: "fuzz", Data: b}, containertest.Options{})
 		ins, ierr := Inspect(b)
 		if ierr != nil && !slices.ContainsFunc(ins.Findings, func(f meta.Finding) bool { return f.Category == meta.Unparsed }) {
 			t.Fatal("error without an Unparsed finding")
-		}
-		out, err := Strip(b, meta.DefaultKeep)
-		if err != nil {
-			if out != nil {
-				t.Fatal("partial output")
-			}
-			return
-		}
-		ins2, err := Inspect(out)
-		if err != nil || len(ins2.Findings) != 0 {
-			t.Fatalf("re-inspect: %v %v", err, ins2.Findings)
-		}
-		if again, err := Strip(out, meta.DefaultKeep); err != nil || !bytes.Equal(again, out) {
-			t.Fatalf("not idempotent: %v", err)
-		}
-		if err := SameImage(b, out); err != nil {
-			t.Fatal(err)
-		}
-		h, _ := parse(out)
-		for _, bx := range h.top {
-			if bx.typ != "ftyp" && bx.typ != "meta" && bx.typ != "mdat" {
-				t.Fatalf("top-level box %q survived", bx.typ)
-			}
-		}
-		for _, pr := range h.props {
-			if !keptProps[pr.typ] {
-				t.Fatalf("property %q survived", pr.typ)
-			}
 		}
 	})
 }

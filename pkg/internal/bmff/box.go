@@ -2,23 +2,24 @@ package bmff
 
 import (
 	"encoding/binary"
-	"errors"
 	"fmt"
 
-	"github.com/photoscrub/photoscrub/pkg/meta"
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
 )
 
 // FormatError reports that the input is not a well-formed ISO-BMFF image
-// file. Its text never holds a metadata value: only box names (sanitized),
-// item ids, offsets and sizes.
+// file. Its text never holds a metadata value or bytes of the file: only
+// fixed wording, item ids, offsets and sizes.
 type FormatError string
 
 func (e FormatError) Error() string { return "bmff: " + string(e) }
 
-// ErrUnsupported is wrapped by Strip errors for files that are well formed
-// but use a feature the rewrite does not handle (image sequences, external
-// data, construction_method 2, ...). Such a file is not cleaned.
-var ErrUnsupported = errors.New("bmff: unsupported")
+// ErrUnsupported is wrapped by Parse and Strip errors for files that are
+// well formed but use a feature the rewrite does not handle (image
+// sequences, external data, construction_method 2, essential unknown
+// properties, ...). Such a file is not cleaned. It is
+// container.ErrUnsupported.
+var ErrUnsupported = container.ErrUnsupported
 
 func unsupported(why string) error { return fmt.Errorf("%w: %s", ErrUnsupported, why) }
 
@@ -74,10 +75,10 @@ func (w *walker) next(pos, end int) (box, error) {
 		size = uint64(end - pos)
 	}
 	if size < uint64(b.body-pos) {
-		return box{}, fmtErr("box %q at offset %d has size %d", meta.Sanitize(b.typ), pos, size)
+		return box{}, fmtErr("box at offset %d has size %d", pos, size)
 	}
 	if size > uint64(end-pos) {
-		return box{}, fmtErr("box %q at offset %d declares %d bytes, %d remain", meta.Sanitize(b.typ), pos, size, end-pos)
+		return box{}, fmtErr("box at offset %d declares %d bytes, %d remain", pos, size, end-pos)
 	}
 	b.end = pos + int(size)
 	if b.typ == "uuid" {
@@ -108,7 +109,7 @@ func (w *walker) list(pos, end int) ([]box, error) {
 // (4 for a full box).
 func (w *walker) children(b box, skip int) ([]box, error) {
 	if b.end-b.body < skip {
-		return nil, fmtErr("box %q at offset %d too short", meta.Sanitize(b.typ), b.start)
+		return nil, fmtErr("box at offset %d too short", b.start)
 	}
 	return w.list(b.body+skip, b.end)
 }

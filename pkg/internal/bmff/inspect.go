@@ -2,165 +2,192 @@ package bmff
 
 import (
 	"bytes"
+	"compress/flate"
+	"compress/zlib"
 	"encoding/binary"
+	"encoding/xml"
+	"io"
+	"strconv"
+	"strings"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
 	"github.com/photoscrub/photoscrub/pkg/internal/xmp"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
-// keptProps is the property allowlist: what decoding and display need.
-var keptProps = map[string]bool{
-	"hvcC": true, "av1C": true, "avcC": true, "vvcC": true, "jpgC": true, "j2kH": true,
-	"lhvC": true, "oinf": true, "tols": true, "uncC": true, "cmpd": true,
-	"ispe": true, "colr": true, "irot": true, "imir": true, "pixi": true, "clap": true,
-	"pasp": true, "auxC": true, "lsel": true, "a1op": true, "a1lx": true, "rloc": true,
-	"clli": true, "mdcv": true, "cclv": true, "amve": true,
-}
-
 // c2paUUID is the usertype of the C2PA manifest box in ISO-BMFF files
 // (C2PA 2.x, "Embedding manifests into BMFF-based assets").
 var c2paUUID = []byte{0xd8, 0xfe, 0xc3, 0xd6, 0x1b, 0x0e, 0x48, 0x3c, 0x92, 0x97, 0x58, 0x28, 0x87, 0x7e, 0xc4, 0x81}
 
-// Inspect walks the whole container and classifies every metadata part:
-// Exif items (to exifmeta, where "HEIF item N Exif"), XMP items (to xmp),
-// other mime and non-image items, thumbnail items, non-alpha auxiliary
-// images (depth, HDR gain maps), images outside the primary image's
-// derivation, non-allowlisted properties, unknown meta children, uuid boxes
-// (C2PA as Identity) and unknown top-level boxes. An image sequence (moov)
-// is an Unparsed finding: its tracks are not inspected. Orientation is the
-// primary item's irot/imir display transform expressed as an EXIF
-// Orientation value (0 when it has neither); Width and Height come from its
-// ispe. It returns a FormatError when the container cannot be walked; the
-// Inspection then holds what was found so far plus an Unparsed finding. It
-// is safe for concurrent use.
-func Inspect(data []byte) (meta.Inspection, error) {
-	var set meta.Set
-	var ins meta.Inspection
-	h, err := parse(data)
-	inspectTop(h, &set)
-	if err == nil && h.meta != nil {
-		err = inspectItems(h, &set, &ins)
-	}
-	if err != nil {
-		set.Add(meta.Unparsed, "HEIF container")
-	}
-	ins.Findings = set.List()
-	return ins, err
+// maxInflate bounds the inflated size of a compressed metadata item.
+const maxInflate = 16 << 20
+
+// exifItem returns the data of the orientation-only Exif item a rebuild
+// writes for orientation o: the 4-byte exif_tiff_header_offset (6), the
+// "Exif\0\0" prefix common readers expect, then exifmeta.Minimal(o).
+func exifItem(o int) []byte {
+	return append([]byte{0, 0, 0, 6, 'E', 'x', 'i', 'f', 0, 0}, exifmeta.Minimal(o)...)
 }
 
-// inspectTop classifies the top-level boxes and the meta children.
-func inspectTop(h *heif, set *meta.Set) {
-	for _, b := range h.top {
-		switch b.typ {
-		case "ftyp", "meta", "mdat", "free", "skip", "idat":
-		case "moov":
-			set.Add(meta.Unparsed, "HEIF moov (image sequence)")
-		case "uuid":
-			if bytes.Equal(b.uuid, c2paUUID) {
-				set.Add(meta.Identity, "HEIF uuid box", "C2PA")
-			} else {
-				set.Add(meta.Other, "HEIF uuid box")
-			}
-		case "jumb":
-			set.Add(meta.Identity, "HEIF jumb box", "C2PA")
-		default:
-			set.Add(meta.Other, "HEIF top-level box", meta.Sanitize(b.typ))
+// minimalExif reports whether d is an orientation-only Exif item (ours,
+// or the same block with offset 0 and no prefix) and its orientation.
+func minimalExif(d []byte) (int, bool) {
+	for o := 1; o <= 8; o++ {
+		if bytes.Equal(d, exifItem(o)) || len(d) == 30 && binary.BigEndian.Uint32(d) == 0 && bytes.Equal(d[4:], exifmeta.Minimal(o)) {
+			return o, true
 		}
 	}
-	if h.metas > 1 {
-		set.Add(meta.Other, "HEIF second meta box")
-	}
-	for _, k := range h.metaKids {
-		switch k.typ {
-		case "hdlr", "pitm", "iinf", "iloc", "iref", "iprp", "idat", "dinf", "grpl":
-		default:
-			set.Add(meta.Other, "HEIF meta box", meta.Sanitize(k.typ))
-		}
-	}
+	return 0, false
 }
 
-// inspectItems classifies the items and their properties.
-func inspectItems(h *heif, set *meta.Set, ins *meta.Inspection) error {
-	if h.hdlr != "pict" {
-		set.Add(meta.Unparsed, "HEIF meta handler", meta.Sanitize(h.hdlr))
+// inspectRemoved adds the findings of an item the rebuild removes and
+// returns the orientation it carries (Exif, XMP); kept reports an
+// orientation-only Exif item, which is no finding.
+func (f *file) inspectRemoved(it *item, r string) (orient int, kept bool) {
+	h := f.h
+	n := h.set.Len()
+	orient, kept = f.classifyRemoved(it, r)
+	if !kept && h.set.Len() == n {
+		h.set.Add(meta.Other, where(it.id, r))
 	}
-	p, err := h.plan()
-	if err != nil {
-		return err
-	}
-	prim := h.byID[h.primary]
-	if sz := h.findProp(prim, "ispe"); len(sz) >= 12 {
-		ins.Width = int(binary.BigEndian.Uint32(sz[4:8]))
-		ins.Height = int(binary.BigEndian.Uint32(sz[8:12]))
-	}
-	ins.Orientation = h.orientation(prim)
-	used := make([]bool, len(h.props)+1)
-	for _, it := range h.items {
-		for _, a := range it.props {
-			used[a.idx] = true
-		}
-		if p.keep[it.id] {
-			if it.prot != 0 {
-				set.Add(meta.Unparsed, where(it.id, "protected"))
-			}
-			for _, a := range it.props {
-				if t := h.prop(a.idx).typ; !keptProps[t] {
-					c := meta.Other
-					if t == "udes" {
-						c = meta.Comment
-					}
-					set.Add(c, where(it.id, "property"), meta.Sanitize(t))
-				}
-			}
-			continue
-		}
-		r := p.reason[it.id]
-		if r == rImage && p.covered[it.id] {
-			continue
-		}
-		inspectRemoved(h, it, r, set)
-	}
-	for i, pr := range h.props {
-		if !used[i+1] && !keptProps[pr.typ] && pr.typ != "free" && pr.typ != "skip" {
-			set.Add(meta.Other, "HEIF unassociated property", meta.Sanitize(pr.typ))
-		}
-	}
-	return nil
+	return orient, kept
 }
 
-// inspectRemoved adds the finding for an item Strip removes.
-func inspectRemoved(h *heif, it *item, r string, set *meta.Set) {
+func (f *file) classifyRemoved(it *item, r string) (orient int, kept bool) {
+	h := f.h
+	set := &h.set
 	w := where(it.id, r)
 	switch r {
 	case rExif:
 		d, err := h.itemData(it)
 		if err != nil || len(d) < 4 {
 			set.Add(meta.Unparsed, w)
-			return
+			return 0, false
+		}
+		if o, ok := minimalExif(d); ok && h.refersTo(it.id, "cdsc", h.primary) && it.prot == 0 {
+			return o, true
 		}
 		off := uint64(binary.BigEndian.Uint32(d))
 		if off > uint64(len(d)-4) {
 			set.Add(meta.Unparsed, w)
-			return
+			return 0, false
 		}
-		exifmeta.Inspect(d[4+off:], w, set)
-	case rXMP:
+		o, _ := exifmeta.Inspect(exifmeta.TrimPrefix(d[4+off:]), w, set)
+		return o, false
+	case rXMP, rMime:
 		d, err := h.itemData(it)
+		if err == nil {
+			d, err = decode(d, it.encoding)
+		}
 		if err != nil {
 			set.Add(meta.Unparsed, w)
-			return
+			return 0, false
 		}
-		_ = xmp.Inspect(d, w, set)
-	case rMime:
-		set.Add(meta.Other, w, meta.Sanitize(it.contentType))
+		if r == rXMP || looksXMP(d) {
+			_ = xmp.Inspect(d, where(it.id, rXMP), set)
+			return xmpOrientation(d), false
+		}
+		set.Add(meta.Other, w)
 	case rThumb, rImage:
-		set.Add(meta.Embedded, w, meta.Sanitize(it.typ))
+		set.Add(meta.Embedded, w, itemTypeName(it.typ))
 	case rAux:
-		set.Add(meta.Embedded, w, meta.Sanitize(h.auxType(it)))
+		t := h.auxType(it)
+		if !knownAuxURNs[t] {
+			t = "unknown auxiliary type"
+		}
+		set.Add(meta.Embedded, w, t)
 	default:
-		set.Add(meta.Other, w, meta.Sanitize(it.typ))
+		set.Add(meta.Other, w, itemTypeName(it.typ))
 	}
+	return 0, false
+}
+
+func itemTypeName(t string) string {
+	if knownItemTypes[t] {
+		return t
+	}
+	return "unknown item type"
+}
+
+// decode undoes an item's content_encoding: none, or "deflate" (zlib or
+// raw deflate), inflated to at most maxInflate bytes.
+func decode(d []byte, enc string) ([]byte, error) {
+	switch enc {
+	case "":
+		return d, nil
+	case "deflate":
+	default:
+		return nil, FormatError("unknown content encoding")
+	}
+	var r io.Reader
+	if len(d) >= 2 && d[0]&0x0F == 8 && (uint16(d[0])<<8|uint16(d[1]))%31 == 0 {
+		z, err := zlib.NewReader(bytes.NewReader(d))
+		if err != nil {
+			return nil, FormatError("bad zlib stream")
+		}
+		r = z
+	} else {
+		r = flate.NewReader(bytes.NewReader(d))
+	}
+	out, err := io.ReadAll(io.LimitReader(r, maxInflate+1))
+	if err != nil || len(out) > maxInflate {
+		return nil, FormatError("compressed item does not inflate within bounds")
+	}
+	return out, nil
+}
+
+// looksXMP reports whether d holds an XMP packet or RDF document.
+func looksXMP(d []byte) bool {
+	return bytes.Contains(d, []byte("<x:xmpmeta")) || bytes.Contains(d, []byte("rdf:RDF")) ||
+		bytes.Contains(d, []byte("<?xpacket"))
+}
+
+const nsTIFF = "http://ns.adobe.com/tiff/1.0/"
+
+// xmpOrientation returns tiff:Orientation (1..8) of an XMP packet, in
+// attribute or element form, or 0.
+func xmpOrientation(d []byte) int {
+	if !bytes.Contains(d, []byte("Orientation")) {
+		return 0
+	}
+	dec := xml.NewDecoder(bytes.NewReader(d))
+	dec.Strict = false
+	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
+	in := false
+	for n := 0; n < 1<<20; n++ {
+		tok, err := dec.Token()
+		if err != nil {
+			return 0
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if t.Name.Space == nsTIFF && t.Name.Local == "Orientation" {
+				in = true
+			}
+			for _, a := range t.Attr {
+				if a.Name.Space == nsTIFF && a.Name.Local == "Orientation" {
+					if o := orientValue(a.Value); o > 0 {
+						return o
+					}
+				}
+			}
+		case xml.CharData:
+			if in {
+				return orientValue(string(t))
+			}
+		case xml.EndElement:
+			in = false
+		}
+	}
+	return 0
+}
+
+func orientValue(s string) int {
+	v, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || v < 1 || v > 8 {
+		return 0
+	}
+	return v
 }
 
 // EXIF orientations as where (1, 0) and (0, 1) of the stored image go on
@@ -170,34 +197,27 @@ var orientVecs = [8][4]int{
 	{0, 1, 1, 0}, {0, 1, -1, 0}, {0, -1, -1, 0}, {0, -1, 1, 0},
 }
 
-// orientation composes the irot and imir properties of it, in association
-// order, and returns the equivalent EXIF orientation (0 when none).
-func (h *heif) orientation(it *item) int {
+// transformOrientation composes the irot and imir properties of it, in
+// association order (HEIF applies transformative properties in that
+// order), and returns the equivalent EXIF orientation; ok is false when
+// it has neither.
+func (f *file) transformOrientation(it *item) (int, bool) {
 	m := [4]int{1, 0, 0, 1} // columns: image of x axis, image of y axis
 	found := false
 	for _, a := range it.props {
-		pr := h.prop(a.idx)
-		p := pr.payload(h.data)
+		pr := f.props[a.idx]
+		if pr == nil {
+			continue
+		}
 		var t [4]int
 		switch {
-		case pr.typ == "irot" && len(p) >= 1:
+		case pr.rot >= 0:
 			// angle*90 degrees anti-clockwise on screen (y down).
-			switch p[0] & 3 {
-			case 0:
-				t = [4]int{1, 0, 0, 1}
-			case 1:
-				t = [4]int{0, -1, 1, 0}
-			case 2:
-				t = [4]int{-1, 0, 0, -1}
-			case 3:
-				t = [4]int{0, 1, -1, 0}
-			}
-		case pr.typ == "imir" && len(p) >= 1:
-			if p[0]&1 == 0 { // vertical axis: left and right swap
-				t = [4]int{-1, 0, 0, 1}
-			} else { // horizontal axis: top and bottom swap
-				t = [4]int{1, 0, 0, -1}
-			}
+			t = [4][4]int{{1, 0, 0, 1}, {0, -1, 1, 0}, {-1, 0, 0, -1}, {0, 1, -1, 0}}[pr.rot]
+		case pr.mir == 0: // vertical axis: left and right swap
+			t = [4]int{-1, 0, 0, 1}
+		case pr.mir == 1: // horizontal axis: top and bottom swap
+			t = [4]int{1, 0, 0, -1}
 		default:
 			continue
 		}
@@ -206,12 +226,12 @@ func (h *heif) orientation(it *item) int {
 		m = [4]int{t[0]*m[0] + t[2]*m[1], t[1]*m[0] + t[3]*m[1], t[0]*m[2] + t[2]*m[3], t[1]*m[2] + t[3]*m[3]}
 	}
 	if !found {
-		return 0
+		return 0, false
 	}
 	for i, v := range orientVecs {
 		if v == m {
-			return i + 1
+			return i + 1, true
 		}
 	}
-	return 0
+	return 0, true
 }

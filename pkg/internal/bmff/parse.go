@@ -1,6 +1,7 @@
 package bmff
 
 import (
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
@@ -14,7 +15,8 @@ type assoc struct {
 	essential bool
 }
 
-// item is one item with its infe, iloc and ipma data.
+// item is one item with its infe, iloc and ipma data. Its name, content
+// type and encoding are file bytes and never reported.
 type item struct {
 	id          uint32
 	typ         string
@@ -22,6 +24,7 @@ type item struct {
 	prot        uint16
 	infeVersion uint8
 	contentType string
+	encoding    string
 	hasLoc      bool
 	method      uint8
 	dref        uint16
@@ -36,15 +39,15 @@ type ref struct {
 	to   []uint32
 }
 
-// heif is a parsed file.
+// heif is a parsed file: its boxes, items and properties, the byte map
+// claimed so far and the findings.
 type heif struct {
 	data       []byte
 	top        []box
-	major      string
-	minor      []byte
+	major      string // "" when the major brand is unknown
 	compatible []string
 	meta       *box
-	metaKids   []box
+	hasDinf    bool
 	hdlr       string
 	primary    uint32
 	hasPrimary bool
@@ -54,437 +57,338 @@ type heif struct {
 	refs       []ref
 	props      []box
 	idat       *box
-	hasMoov    bool
+	mdats      []box
 	metas      int
+
+	rs    []container.Range
+	set   meta.Set
+	unsup error // first reason the file cannot be rebuilt
+}
+
+// claim records the byte range [off, end) of the input as kind.
+func (h *heif) claim(off, end int, k container.Kind, part string) {
+	if end > off {
+		h.rs = append(h.rs, container.Range{Off: off, Len: end - off, Kind: k, Part: part})
+	}
+}
+
+// unsupported records the first reason a rebuild is impossible.
+func (h *heif) unsupported(why string) {
+	if h.unsup == nil {
+		h.unsup = unsupported(why)
+	}
+}
+
+// knownBrands are the ftyp brands kept by a rebuild (ISO/IEC 14496-12,
+// 23008-12, 23000-22 MIAF, AVIF); any other brand is slack.
+var knownBrands = map[string]bool{
+	"mif1": true, "mif2": true, "mif3": true, "msf1": true, "miaf": true, "heic": true, "heix": true,
+	"heim": true, "heis": true, "hevc": true, "hevx": true, "hevm": true, "hevs": true, "avif": true,
+	"avis": true, "avio": true, "MA1A": true, "MA1B": true, "MiHA": true, "MiHB": true, "MiHE": true,
+	"MiPr": true, "MiAn": true, "MiCm": true, "MiBr": true, "MiAC": true, "MiHM": true, "iso8": true,
+	"isom": true, "iso2": true, "iso4": true, "iso6": true, "mp41": true, "mp42": true, "unif": true,
+	"tmap": true, "jpeg": true, "jpgs": true, "j2ki": true, "vvic": true, "avci": true, "avcs": true,
+	"1pic": true, "uncv": true, "nmif": true, "hmtk": true,
 }
 
 // parse walks the top level and the meta box. A non-nil error comes with
-// whatever was parsed so far.
+// whatever was parsed so far (findings in h.set).
 func parse(data []byte) (*heif, error) {
 	h := &heif{data: data, byID: map[uint32]*item{}}
 	w := &walker{data: data}
 	top, err := w.list(0, len(data))
 	h.top = top
-	if len(top) == 0 || top[0].typ != "ftyp" {
-		if err == nil {
-			err = FormatError("file does not start with an ftyp box")
+	if err != nil {
+		pos := 0
+		if len(top) > 0 {
+			pos = top[len(top)-1].end
 		}
+		if len(top) == 0 || len(data)-pos >= 8 {
+			return h, err
+		}
+		h.claim(pos, len(data), container.Slack, "bytes after the last box")
+	}
+	if len(top) == 0 || top[0].typ != "ftyp" {
+		return h, FormatError("file does not start with an ftyp box")
+	}
+	if err := h.parseFtyp(top[0]); err != nil {
 		return h, err
 	}
-	if e := h.parseFtyp(top[0]); e != nil && err == nil {
-		err = e
-	}
-	for i := range top {
-		switch top[i].typ {
+	for i := 1; i < len(top); i++ {
+		b := top[i]
+		switch b.typ {
 		case "meta":
 			h.metas++
 			if h.meta == nil {
 				h.meta = &top[i]
+				continue
 			}
+			h.claim(b.start, b.end, container.Meta, "second meta box")
+			h.set.Add(meta.Other, "HEIF second meta box")
+			h.unsupported("more than one meta box")
+		case "mdat":
+			h.claim(b.start, b.body, container.Kept, "mdat header")
+			h.mdats = append(h.mdats, b)
+		case "free", "skip":
+			h.claimFree(b)
 		case "moov":
-			h.hasMoov = true
-			if e := w.walkTree(top[i], func(box, int) {}); e != nil && err == nil {
-				err = e
+			if e := w.walkTree(b, func(box, int) {}); e != nil {
+				return h, e
 			}
+			h.claim(b.start, b.end, container.Meta, "moov box")
+			h.set.Add(meta.Unparsed, "HEIF moov (image sequence)")
+			h.unsupported("image sequence (moov)")
+		case "uuid":
+			h.claim(b.start, b.end, container.Meta, "uuid box")
+			if string(b.uuid) == string(c2paUUID) {
+				h.set.Add(meta.Identity, "HEIF uuid box", "C2PA")
+			} else {
+				h.set.Add(meta.Other, "HEIF uuid box")
+			}
+		case "jumb":
+			h.claim(b.start, b.end, container.Meta, "jumb box")
+			h.set.Add(meta.Identity, "HEIF jumb box", "C2PA")
+		case "ftyp":
+			h.claim(b.start, b.end, container.Meta, "second ftyp box")
+			h.set.Add(meta.Other, "HEIF second ftyp box")
+		default:
+			h.claim(b.start, b.end, container.Meta, "unknown top-level box")
+			h.set.Add(meta.Other, "HEIF unknown top-level box", container.SizeTag(b.end-b.start))
 		}
 	}
-	if err != nil {
-		return h, err
-	}
 	if h.meta == nil {
-		if h.hasMoov {
-			return h, nil // an image sequence without items
+		if h.unsup != nil {
+			return h, h.unsup
 		}
 		return h, FormatError("no meta box")
 	}
 	return h, h.parseMeta(w)
 }
 
+// claimFree claims a free or skip box: kept when its payload is all
+// zero (padding a writer reserved), slack otherwise. A rebuild never
+// writes one.
+func (h *heif) claimFree(b box) {
+	for _, x := range b.payload(h.data) {
+		if x != 0 {
+			h.claim(b.start, b.end, container.Slack, "free box")
+			return
+		}
+	}
+	h.claim(b.start, b.end, container.Kept, "free box")
+}
+
+// parseFtyp validates the ftyp box: a known major brand, minor version 0,
+// known compatible brands each listed once; anything else is slack, and
+// the rebuild writes only what was validated.
 func (h *heif) parseFtyp(b box) error {
 	p := b.payload(h.data)
 	if len(p) < 8 {
 		return FormatError("ftyp box too short")
 	}
-	h.major, h.minor = string(p[:4]), p[4:8]
-	for i := 8; i+4 <= len(p); i += 4 {
-		h.compatible = append(h.compatible, string(p[i:i+4]))
+	h.claim(b.start, b.body, container.Kept, "ftyp header")
+	kind := func(ok bool) container.Kind {
+		if ok {
+			return container.Kept
+		}
+		return container.Slack
 	}
+	maj := string(p[:4])
+	if knownBrands[maj] {
+		h.major = maj
+	}
+	h.claim(b.body, b.body+4, kind(h.major != ""), "ftyp major brand")
+	h.claim(b.body+4, b.body+8, kind(p[4]|p[5]|p[6]|p[7] == 0), "ftyp minor version")
+	seen := map[string]bool{}
+	i := 8
+	for ; i+4 <= len(p); i += 4 {
+		c := string(p[i : i+4])
+		ok := knownBrands[c]
+		if ok && !seen[c] {
+			seen[c] = true
+			h.compatible = append(h.compatible, c)
+		}
+		h.claim(b.body+i, b.body+i+4, kind(ok), "ftyp compatible brand")
+	}
+	h.claim(b.body+i, b.end, container.Slack, "ftyp trailing bytes")
 	return nil
 }
 
+// metaKids are the meta children a rebuild writes, each at most once.
+var metaKids = map[string]bool{"hdlr": true, "pitm": true, "iinf": true, "iloc": true, "iref": true,
+	"iprp": true, "idat": true, "dinf": true}
+
 func (h *heif) parseMeta(w *walker) error {
-	v, _, _ := fullBox(h.meta.payload(h.data))
-	if v != 0 || h.meta.end-h.meta.body < 4 {
+	m := *h.meta
+	v, fl, _ := fullBox(m.payload(h.data))
+	if v != 0 || m.end-m.body < 4 {
 		return FormatError("meta box version or size")
 	}
-	kids, err := w.children(*h.meta, 4)
-	h.metaKids = kids
+	h.claim(m.start, m.body, container.Kept, "meta header")
+	h.claimFlags(m.body, fl)
+	kids, err := w.children(m, 4)
 	if err != nil {
 		return err
 	}
 	seen := map[string]bool{}
 	for _, k := range kids {
-		switch k.typ {
-		case "hdlr", "pitm", "iinf", "iloc", "iref", "iprp", "idat", "dinf":
+		if metaKids[k.typ] {
 			if seen[k.typ] {
 				return fmtErr("duplicate %s box", k.typ)
 			}
 			seen[k.typ] = true
 		}
 	}
+	var iloc, iprp *box
 	for i, k := range kids {
-		p := k.payload(h.data)
 		switch k.typ {
 		case "hdlr":
-			_, _, c := fullBox(p)
-			c.u32()
-			h.hdlr = c.fourcc()
-			if c.bad {
-				return FormatError("hdlr box too short")
-			}
+			err = h.parseHdlr(k)
 		case "pitm":
-			v, _, c := fullBox(p)
-			if v == 0 {
-				h.primary = uint32(c.u16())
-			} else {
-				h.primary = c.u32()
-			}
-			if c.bad {
-				return FormatError("pitm box too short")
-			}
-			h.hasPrimary = true
+			err = h.parsePitm(k)
 		case "iinf":
 			err = h.parseIinf(w, k)
 		case "iref":
 			err = h.parseIref(w, k)
 		case "iprp":
-			err = h.parseIprp(w, k)
+			iprp = &kids[i]
+		case "iloc":
+			iloc = &kids[i]
 		case "idat":
 			h.idat = &kids[i]
+			h.claim(k.start, k.body, container.Kept, "idat header")
+		case "dinf":
+			h.parseDinf(k)
+		case "free", "skip":
+			h.claimFree(k)
+		case "grpl":
+			h.claim(k.start, k.end, container.Meta, "entity groups")
+			h.set.Add(meta.Other, "HEIF entity groups")
+		default:
+			h.claim(k.start, k.end, container.Meta, "unknown meta child box")
+			h.set.Add(meta.Other, "HEIF unknown meta child box", container.SizeTag(k.end-k.start))
 		}
 		if err != nil {
 			return err
 		}
 	}
-	// iloc last: it needs the idat box and the item list.
-	for _, k := range kids {
-		if k.typ == "iloc" {
-			if err := h.parseIloc(k); err != nil {
-				return err
-			}
+	// ipma needs the item list, iloc the idat box.
+	if iprp != nil {
+		if err := h.parseIprp(w, *iprp); err != nil {
+			return err
 		}
 	}
-	if h.hasPrimary && h.byID[h.primary] == nil {
+	if iloc != nil {
+		if err := h.parseIloc(*iloc); err != nil {
+			return err
+		}
+	}
+	if h.hdlr != "pict" {
+		h.set.Add(meta.Unparsed, "HEIF meta handler")
+		h.unsupported("meta handler is not pict")
+	}
+	if !h.hasPrimary {
+		return FormatError("no primary item (pitm)")
+	}
+	if h.byID[h.primary] == nil {
 		return fmtErr("primary item %d has no infe", h.primary)
 	}
 	return nil
 }
 
-func (h *heif) parseIinf(w *walker, b box) error {
-	v, _, c := fullBox(b.payload(h.data))
+func (h *heif) parseHdlr(b box) error {
+	v, fl, c := fullBox(b.payload(h.data))
+	pre := c.u32()
+	h.hdlr = c.fourcc()
+	res := c.uN(4) | c.uN(4) | c.uN(4)
+	if c.bad {
+		return FormatError("hdlr box too short")
+	}
+	fixed := container.Kept
+	if v != 0 || fl != 0 || pre != 0 || res != 0 {
+		fixed = container.Slack
+	}
+	h.claim(b.start, b.body+c.p, fixed, "hdlr")
+	h.claimPad(h.claimName(b.body+c.p, b.end, "HEIF handler name"), b.end)
+	return nil
+}
+
+// claimFlags claims the version and flags of a full box at off, which a
+// rebuild writes anew: kept when the flags are zero, else slack.
+func (h *heif) claimFlags(off int, flags uint32) {
+	k := container.Kept
+	if flags != 0 {
+		k = container.Slack
+	}
+	h.claim(off, off+4, k, "full box version and flags")
+}
+
+// claimName claims a NUL-terminated name field ending the box at end:
+// an empty name is kept, any other text is metadata (named by its size
+// only); bytes after the NUL are slack. The rebuild writes empty names.
+func (h *heif) claimName(off, end int, where string) int {
+	n := 0
+	for off+n < end && h.data[off+n] != 0 {
+		n++
+	}
+	stop := min(off+n+1, end)
+	if n == 0 || knownNames[string(h.data[off:off+n])] {
+		h.claim(off, stop, container.Kept, "name")
+	} else {
+		h.claim(off, stop, container.Meta, "name")
+		h.set.Add(meta.Other, where, container.SizeTag(n))
+	}
+	return stop
+}
+
+// knownNames are item and handler names writers use that carry nothing
+// (kept as validated; the rebuild still writes empty names).
+var knownNames = map[string]bool{
+	"HEVC Image": true, "Exif": true, "XMP": true, "Image": true, "Thumbnail": true, "Alpha": true,
+	"Depth": true, "Color": true, "Primary": true, "AV1 Image": true, "Grid": true, "MIAF": true,
+	"libheif": true, "PictureHandler": true, "Exif Data": true, "XMP Data": true, "HDR Gain Map": true,
+}
+
+// claimPad claims [off, end) after a NUL-terminated field at the end of
+// a box: zero padding is kept, anything else is slack.
+func (h *heif) claimPad(off, end int) {
+	for i := off; i < end; i++ {
+		if h.data[i] != 0 {
+			h.claim(off, end, container.Slack, "trailing bytes")
+			return
+		}
+	}
+	h.claim(off, end, container.Kept, "zero padding")
+}
+
+func (h *heif) parsePitm(b box) error {
+	v, fl, c := fullBox(b.payload(h.data))
 	if v == 0 {
-		c.u16()
+		h.primary = uint32(c.u16())
 	} else {
-		c.u32()
+		h.primary = c.u32()
 	}
-	if c.bad {
-		return FormatError("iinf box too short")
+	if c.bad || v > 1 || fl != 0 {
+		return FormatError("pitm box too short or of an unknown version")
 	}
-	kids, err := w.list(b.body+c.p, b.end)
-	if err != nil {
-		return err
-	}
-	for _, k := range kids {
-		if k.typ != "infe" {
-			continue
-		}
-		if len(h.items) >= maxItems {
-			return FormatError("too many items")
-		}
-		it := &item{}
-		var flags uint32
-		it.infeVersion, flags, c = fullBox(k.payload(h.data))
-		it.hidden = flags&1 != 0
-		switch it.infeVersion {
-		case 0, 1:
-			it.id = uint32(c.u16())
-			it.prot = c.u16()
-			c.str() // item_name
-			it.contentType = c.str()
-		default:
-			if it.infeVersion == 2 {
-				it.id = uint32(c.u16())
-			} else {
-				it.id = c.u32()
-			}
-			it.prot = c.u16()
-			it.typ = c.fourcc()
-			c.str() // item_name
-			if it.typ == "mime" && c.remaining() > 0 {
-				it.contentType = c.str()
-			}
-		}
-		if c.bad {
-			return fmtErr("infe box at offset %d too short", k.start)
-		}
-		if h.byID[it.id] != nil {
-			return fmtErr("duplicate item id %d", it.id)
-		}
-		h.byID[it.id] = it
-		h.items = append(h.items, it)
-	}
+	h.hasPrimary = true
+	h.claim(b.start, b.body+c.p, container.Kept, "pitm")
+	h.claim(b.body+c.p, b.end, container.Slack, "pitm trailing bytes")
 	return nil
 }
 
-func (h *heif) parseIref(w *walker, b box) error {
-	v, _, _ := fullBox(b.payload(h.data))
-	kids, err := w.children(b, 4)
-	if err != nil {
-		return err
+// parseDinf keeps the one data reference form a self-contained file
+// uses (a dref with one 'url ' entry, flags 1, no location); any other
+// dinf is metadata (a location string is file text) and items that use
+// it cannot be rebuilt.
+func (h *heif) parseDinf(b box) {
+	want := "\x00\x00\x00\x1cdref\x00\x00\x00\x00\x00\x00\x00\x01\x00\x00\x00\x0curl \x00\x00\x00\x01"
+	if string(b.payload(h.data)) == want {
+		h.hasDinf = true
+		h.claim(b.start, b.end, container.Kept, "dinf")
+		return
 	}
-	idSize := 2
-	if v != 0 {
-		idSize = 4
-	}
-	total := 0
-	for _, k := range kids {
-		c := &cur{b: k.payload(h.data)}
-		r := ref{typ: k.typ, from: uint32(c.uN(idSize))}
-		n := int(c.u16())
-		if c.bad || c.remaining() < n*idSize {
-			return fmtErr("iref %q entry at offset %d too short", meta.Sanitize(k.typ), k.start)
-		}
-		if total += n; total > maxRefs {
-			return FormatError("too many item references")
-		}
-		r.to = make([]uint32, n)
-		for i := range r.to {
-			r.to[i] = uint32(c.uN(idSize))
-		}
-		h.refs = append(h.refs, r)
-	}
-	return nil
-}
-
-func (h *heif) parseIprp(w *walker, b box) error {
-	kids, err := w.children(b, 0)
-	if err != nil {
-		return err
-	}
-	var ipmas []box
-	for _, k := range kids {
-		switch k.typ {
-		case "ipco":
-			if h.props != nil {
-				return FormatError("duplicate ipco box")
-			}
-			if h.props, err = w.children(k, 0); err != nil {
-				return err
-			}
-			if len(h.props) > maxProps {
-				return FormatError("too many properties")
-			}
-			if h.props == nil {
-				h.props = []box{}
-			}
-		case "ipma":
-			ipmas = append(ipmas, k)
-		}
-	}
-	for _, k := range ipmas {
-		if err := h.parseIpma(k); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (h *heif) parseIpma(b box) error {
-	v, flags, c := fullBox(b.payload(h.data))
-	n := c.u32()
-	if c.bad || uint64(n)*3 > uint64(c.remaining()) || n > maxItems {
-		return FormatError("ipma entry count exceeds the box")
-	}
-	for i := uint32(0); i < n; i++ {
-		var id uint32
-		if v < 1 {
-			id = uint32(c.u16())
-		} else {
-			id = c.u32()
-		}
-		cnt := int(c.u8())
-		var as []assoc
-		for j := 0; j < cnt; j++ {
-			var a assoc
-			if flags&1 != 0 {
-				x := c.u16()
-				a = assoc{int(x & 0x7FFF), x&0x8000 != 0}
-			} else {
-				x := c.u8()
-				a = assoc{int(x & 0x7F), x&0x80 != 0}
-			}
-			if a.idx > len(h.props) {
-				return fmtErr("ipma index %d beyond %d properties", a.idx, len(h.props))
-			}
-			if a.idx != 0 {
-				as = append(as, a)
-			}
-		}
-		if c.bad {
-			return FormatError("ipma box too short")
-		}
-		if it := h.byID[id]; it != nil {
-			it.props = append(it.props, as...)
-		}
-	}
-	return nil
-}
-
-func (h *heif) parseIloc(b box) error {
-	v, _, c := fullBox(b.payload(h.data))
-	if v > 2 {
-		return fmtErr("iloc version %d", v)
-	}
-	s1, s2 := c.u8(), c.u8()
-	offSize, lenSize, baseSize := int(s1>>4), int(s1&15), int(s2>>4)
-	if v > 0 {
-		h.ilocIdx = int(s2 & 15)
-	}
-	for _, s := range []int{offSize, lenSize, baseSize, h.ilocIdx} {
-		if s != 0 && s != 4 && s != 8 {
-			return fmtErr("iloc field size %d", s)
-		}
-	}
-	var n uint32
-	if v < 2 {
-		n = uint32(c.u16())
-	} else {
-		n = c.u32()
-	}
-	idSize := 2
-	if v == 2 {
-		idSize = 4
-	}
-	if c.bad || uint64(n)*uint64(idSize+2+baseSize+2) > uint64(c.remaining()) {
-		return FormatError("iloc item count exceeds the box")
-	}
-	seen := map[uint32]bool{}
-	total := 0
-	for i := uint32(0); i < n; i++ {
-		id := uint32(c.uN(idSize))
-		var method uint8
-		if v > 0 {
-			method = uint8(c.u16() & 15)
-		}
-		dref := c.u16()
-		base := c.uN(baseSize)
-		ne := int(c.u16())
-		per := h.ilocIdx + offSize + lenSize
-		if c.bad || uint64(ne)*uint64(per) > uint64(c.remaining()) {
-			return fmtErr("iloc entry for item %d exceeds the box", id)
-		}
-		if total += ne; total > maxExtents {
-			return FormatError("too many iloc extents")
-		}
-		if seen[id] {
-			return fmtErr("duplicate iloc entry for item %d", id)
-		}
-		seen[id] = true
-		ext := make([]extent, ne)
-		for j := range ext {
-			c.uN(h.ilocIdx)
-			off, ln := c.uN(offSize), c.uN(lenSize)
-			if off+base < off {
-				return fmtErr("iloc offset overflow for item %d", id)
-			}
-			ext[j] = extent{off + base, ln}
-		}
-		it := h.byID[id]
-		if it == nil {
-			continue // location of an item without infe: ignored, dropped
-		}
-		it.hasLoc, it.method, it.dref = true, method, dref
-		if err := h.resolve(it, ext); err != nil {
-			return err
-		}
-	}
-	if c.bad {
-		return FormatError("iloc box too short")
-	}
-	return nil
-}
-
-// resolve checks the extents of it against the file or idat and stores
-// them with zero lengths resolved. Items whose data lives elsewhere
-// (construction_method 2, external data) are stored unchecked.
-func (h *heif) resolve(it *item, ext []extent) error {
-	if it.dref != 0 || it.method > 1 {
-		it.ext = ext
-		return nil
-	}
-	limit := uint64(len(h.data))
-	if it.method == 1 {
-		if h.idat == nil {
-			return fmtErr("item %d refers to a missing idat box", it.id)
-		}
-		limit = uint64(h.idat.end - h.idat.body)
-	}
-	for i, e := range ext {
-		if e.len == 0 && e.off <= limit {
-			if len(ext) != 1 {
-				return fmtErr("item %d has a zero-length extent among several", it.id)
-			}
-			ext[i].len = limit - e.off
-		}
-		if e.off > limit || ext[i].len > limit-e.off {
-			return fmtErr("item %d extent %d lies beyond the %s", it.id, i, map[bool]string{true: "idat box", false: "file"}[it.method == 1])
-		}
-	}
-	it.ext = ext
-	return nil
-}
-
-// itemData returns the bytes of it (for classification), at most
-// maxItemData bytes.
-func (h *heif) itemData(it *item) ([]byte, error) {
-	if !it.hasLoc {
-		return nil, fmtErr("item %d has no location", it.id)
-	}
-	if it.dref != 0 || it.method > 1 {
-		return nil, fmtErr("item %d data is not in this file's mdat or idat", it.id)
-	}
-	src := h.data
-	if it.method == 1 {
-		src = h.data[h.idat.body:h.idat.end]
-	}
-	if len(it.ext) == 1 {
-		e := it.ext[0]
-		return src[e.off : e.off+e.len], nil
-	}
-	var total uint64
-	for _, e := range it.ext {
-		total += e.len
-	}
-	if total > maxItemData {
-		return nil, fmtErr("item %d data larger than %d bytes", it.id, maxItemData)
-	}
-	out := make([]byte, 0, total)
-	for _, e := range it.ext {
-		out = append(out, src[e.off:e.off+e.len]...)
-	}
-	return out, nil
-}
-
-// prop returns the 1-based property box idx.
-func (h *heif) prop(idx int) box { return h.props[idx-1] }
-
-// findProp returns the payload of the first property of type typ
-// associated with it, or nil.
-func (h *heif) findProp(it *item, typ string) []byte {
-	for _, a := range it.props {
-		if p := h.prop(a.idx); p.typ == typ {
-			return p.payload(h.data)
-		}
-	}
-	return nil
+	h.claim(b.start, b.end, container.Meta, "data reference box")
+	h.set.Add(meta.Other, "HEIF data reference box")
+	h.hasDinf = true
 }

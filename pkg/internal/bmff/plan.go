@@ -1,7 +1,6 @@
 package bmff
 
 import (
-	"bytes"
 	"strconv"
 )
 
@@ -23,12 +22,40 @@ var imageTypes = map[string]bool{
 	"j2k1": true, "mski": true, "vvi1": true,
 }
 
+// knownItemTypes are the item types a report may name; any other type
+// is reported as "unknown item type".
+var knownItemTypes = map[string]bool{
+	"hvc1": true, "av01": true, "grid": true, "iovl": true, "iden": true, "tmap": true,
+	"jpeg": true, "avc1": true, "unci": true, "hvt1": true, "lhv1": true, "vvc1": true,
+	"j2k1": true, "mski": true, "vvi1": true, "Exif": true, "mime": true, "uri ": true,
+}
+
+// xmlTypes are the mime content types whose items may hold an XMP packet.
+var xmlTypes = map[string]bool{"application/rdf+xml": true, "text/xml": true, "application/xml": true}
+
 // alphaURNs name alpha-plane auxiliary images (HEIF 23008-12 6.5.8, MIAF,
 // AVIF), which are needed for display and kept.
 var alphaURNs = map[string]bool{
 	"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha": true,
 	"urn:mpeg:hevc:2015:auxid:1":                  true,
 	"urn:mpeg:avc:2015:auxid:1":                   true,
+}
+
+// knownAuxURNs are auxiliary types a report may name.
+var knownAuxURNs = map[string]bool{
+	"urn:mpeg:mpegB:cicp:systems:auxiliary:alpha":       true,
+	"urn:mpeg:hevc:2015:auxid:1":                        true,
+	"urn:mpeg:avc:2015:auxid:1":                         true,
+	"urn:mpeg:hevc:2015:auxid:2":                        true,
+	"urn:mpeg:avc:2015:auxid:2":                         true,
+	"urn:mpeg:mpegB:cicp:systems:auxiliary:depth":       true,
+	"urn:com:apple:photo:2020:aux:hdrgainmap":           true,
+	"urn:com:apple:photo:2019:aux:semanticskinmatte":    true,
+	"urn:com:apple:photo:2019:aux:semantichairmatte":    true,
+	"urn:com:apple:photo:2019:aux:semanticteethmatte":   true,
+	"urn:com:apple:photo:2018:aux:portraiteffectsmatte": true,
+	"urn:com:apple:photo:2023:aux:semanticglassesmatte": true,
+	"urn:com:apple:photo:2023:aux:semanticskymatte":     true,
 }
 
 // plan is the decision of which items a rewrite keeps.
@@ -40,15 +67,16 @@ type plan struct {
 
 // auxType returns the auxC URN of it, or "".
 func (h *heif) auxType(it *item) string {
-	p := h.findProp(it, "auxC")
+	i := h.findProp(it, "auxC")
+	if i == 0 {
+		return ""
+	}
+	p := h.prop(i).payload(h.data)
 	if len(p) < 4 {
 		return ""
 	}
-	s := p[4:]
-	if i := bytes.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	return string(s)
+	c := &cur{b: p, p: 4}
+	return c.str()
 }
 
 // refsFrom returns the ids referenced from id with reference type typ.
@@ -62,13 +90,20 @@ func (h *heif) refsFrom(id uint32, typ string) []uint32 {
 	return out
 }
 
+// refersTo reports whether id has a typ reference to target.
+func (h *heif) refersTo(id uint32, typ string, target uint32) bool {
+	for _, t := range h.refsFrom(id, typ) {
+		if t == target {
+			return true
+		}
+	}
+	return false
+}
+
 // plan computes the kept item set: the primary item, the inputs of kept
 // derived images, and alpha auxiliary images of kept items.
 func (h *heif) plan() (plan, error) {
 	p := plan{keep: map[uint32]bool{}, reason: map[uint32]string{}, covered: map[uint32]bool{}}
-	if !h.hasPrimary {
-		return p, FormatError("no primary item (pitm)")
-	}
 	// auxl: from = auxiliary image, to = master images.
 	auxOf := map[uint32][]uint32{}
 	for _, r := range h.refs {
@@ -85,7 +120,7 @@ func (h *heif) plan() (plan, error) {
 		queue = queue[1:]
 		next := h.refsFrom(id, "dimg")
 		for _, a := range auxOf[id] {
-			if it := h.byID[a]; it != nil && alphaURNs[h.auxType(it)] {
+			if it := h.byID[a]; it != nil && imageTypes[it.typ] && alphaURNs[h.auxType(it)] {
 				next = append(next, a)
 			}
 		}
@@ -115,7 +150,7 @@ func (h *heif) plan() (plan, error) {
 		switch {
 		case it.typ == "Exif":
 			p.reason[it.id] = rExif
-		case it.typ == "mime" && it.contentType == "application/rdf+xml":
+		case (it.typ == "mime" || it.infeVersion < 2) && xmlTypes[it.contentType]:
 			p.reason[it.id] = rXMP
 		case it.typ == "mime":
 			p.reason[it.id] = rMime

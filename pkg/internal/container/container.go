@@ -121,6 +121,11 @@ type Format struct {
 	// Unsupported tells whether an error from Parse or File.Rebuild means
 	// "a variant photoscrub cannot rebuild" rather than "malformed".
 	Unsupported func(error) bool
+	// NoOrientation is set for formats with no standard orientation field
+	// (GIF): a lossless rebuild cannot keep an orientation found in their
+	// metadata, so Verify does not ask for it and the record says so;
+	// re-encode applies it to the pixels.
+	NoOrientation bool
 }
 
 var registry []Format
@@ -250,7 +255,7 @@ func Verify(f Format, orig File, in meta.Inspection, out []byte, keep meta.Keep,
 		return nil, fmt.Errorf("%w: output still has %d finding(s), first %s at %s", ErrVerify,
 			len(gin.Findings), gin.Findings[0].Category, meta.Sanitize(gin.Findings[0].Where))
 	}
-	if keep.Orientation && norm(in.Orientation) != norm(gin.Orientation) && lossless {
+	if keep.Orientation && !f.NoOrientation && norm(in.Orientation) != norm(gin.Orientation) && lossless {
 		return nil, fmt.Errorf("%w: orientation not kept", ErrVerify)
 	}
 	if keep.ICC && orig.ICC() != nil && got.ICC() == nil {

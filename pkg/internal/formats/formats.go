@@ -19,8 +19,8 @@ import (
 
 func init() {
 	container.Register(legacyFormat(format.JPEG, jpegseg.Inspect, jpegseg.Strip, jpegseg.SameImage, nil))
-	container.Register(legacyFormat(format.PNG, pngchunk.Inspect, pngchunk.Strip, pngchunk.SameImage, nil))
-	container.Register(legacyFormat(format.GIF, gifext.Inspect, gifext.Strip, gifext.SameImage, nil))
+	container.Register(pngchunk.Format)
+	container.Register(gifext.Format)
 	container.Register(legacyFormat(format.WebP, webpriff.Inspect, webpriff.Strip, webpriff.SameImage, nil))
 	raw := legacyFormat(format.RAW, tifffile.Inspect, nil, nil, nil)
 	raw.Rebuild = false
@@ -30,7 +30,6 @@ func init() {
 	container.Register(raw)
 	container.Register(legacyFormat(format.TIFF, tifffile.Inspect, tifffile.Strip, tifffile.SameImage,
 		func(err error) bool { return errors.Is(err, tifffile.ErrUnsupported) }))
-	bu := func(err error) bool { return errors.Is(err, bmff.ErrUnsupported) }
-	container.Register(legacyFormat(format.HEIF, bmff.Inspect, bmff.Strip, bmff.SameImage, bu))
-	container.Register(legacyFormat(format.AVIF, bmff.Inspect, bmff.Strip, bmff.SameImage, bu))
+	container.Register(bmff.HEIF)
+	container.Register(bmff.AVIF)
 }

@@ -35,10 +35,12 @@ func checkStripped(t *testing.T, in, out []byte, keep meta.Keep) {
 		}
 		ok := b.label == labelGraphicControl && b.subBlocks == 0
 		switch id := b.appID(); id {
-		case "NETSCAPE2.0", "ANIMEXTS1.0":
-			_, ok = loopCount(b)
+		case "NETSCAPE2.0":
+			ok = b.subBlocks == 1
 		case "ICCRGBG1012":
 			ok = keep.ICC
+		case xmpAppID:
+			ok = keep.Orientation
 		}
 		if !ok {
 			t.Errorf("extension 0x%02X %q survived the strip", b.label, b.appID())

@@ -5,8 +5,10 @@ import (
 	"strconv"
 )
 
-// FormatError reports a GIF that cannot be walked: a bad header, a
-// truncated block, an unknown block introducer or a missing trailer.
+// FormatError reports a GIF that cannot be parsed: a bad header, a
+// truncated block, an unknown block introducer, a missing trailer, or
+// image data whose LZW codes are invalid or hold more pixels than the
+// frame. Its text never holds a value read from the file.
 type FormatError string
 
 // Error implements error.
@@ -29,6 +31,7 @@ const (
 
 // block is one image or extension; slices alias the input.
 type block struct {
+	off   int // offset of the introducer
 	intro byte
 	label byte   // extension label
 	raw   []byte // the whole block
@@ -181,14 +184,11 @@ func walk(data []byte) (*file, error) {
 					}
 				}
 			}
-			if b.label == labelGraphicControl && len(b.first) != 4 {
-				return f, FormatError("bad graphic control extension at offset " + strconv.Itoa(start))
-			}
 			b.body = data[bodyStart:pos]
 		default:
 			return f, FormatError("unknown block introducer at offset " + strconv.Itoa(pos))
 		}
-		b.raw = data[start:pos]
+		b.raw, b.off = data[start:pos], start
 		f.blocks = append(f.blocks, b)
 	}
 }

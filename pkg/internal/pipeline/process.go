@@ -205,7 +205,8 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 		var e *readError
 		if errors.As(err, &e) {
 			r.Status, r.Reason, r.Error = StatusSkipped, e.reason, e.msg
-			if e.reason == ReasonIO {
+			if e.reason == ReasonIO || e.reason == ReasonPermission {
+				// A file that cannot be read may hold anything: never a quiet skip.
 				r.Status = StatusFailed
 			}
 			return &r
@@ -292,6 +293,9 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		} else {
 			r.Method = "lossless"
 			out, err = parsed.Lossless(p.cfg.Keep)
+			if o := in.Orientation; err == nil && parsed.Format.NoOrientation && p.cfg.Keep.Orientation && o > 1 && o <= 8 {
+				r.Warnings = append(r.Warnings, fmt.Sprintf("orientation %d not kept: %s has no orientation field (--mode reencode applies it to the pixels)", o, f))
+			}
 		}
 		if err != nil {
 			return scrubFailure(r, f, err)

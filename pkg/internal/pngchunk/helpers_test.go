@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
+	"github.com/photoscrub/photoscrub/pkg/internal/icc"
 	"github.com/photoscrub/photoscrub/pkg/internal/irb"
 	"github.com/photoscrub/photoscrub/pkg/internal/xmp"
 	"github.com/photoscrub/photoscrub/pkg/meta"
@@ -22,6 +23,11 @@ func exifReady() bool {
 	var s meta.Set
 	_, err := exifmeta.Inspect(testimg.EXIF(testimg.EXIFOptions{GPS: true}), "x", &s)
 	return err == nil && s.Has(meta.Location)
+}
+
+func iccReady() bool {
+	_, err := icc.Parse(testimg.ICCProfileRGB("x", "y"))
+	return err == nil
 }
 
 func exifOrientationReady() bool {

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
@@ -63,26 +64,34 @@ func TestHostileStructure(t *testing.T) {
 		return append(b, "tEXt1234"...)
 	}
 	cases := map[string][]byte{
-		"empty":                 nil,
-		"signature only":        plain[:8],
-		"bad signature":         append([]byte("\x89PNG\r\n\x1a\x0a"[:7]+"X"), plain[8:]...),
-		"length 2^31":           withChunk(huge(1 << 31)),
-		"length 2^32-1":         withChunk(huge(0xFFFFFFFF)),
-		"length past end":       withChunk(huge(1 << 20)),
-		"unknown critical":      withChunk(testimg.PNGChunk("ABCD", []byte("x"))),
-		"critical reserved bit": withChunk(testimg.PNGChunk("IDaT", nil)),
-		"bad type byte":         withChunk(testimg.PNGChunk("t#Xt", nil)),
-		"second IHDR":           withChunk(plain[8:33]),
-		"IHDR not first":        slices.Concat(plain[:8], testimg.PNGChunk("gAMA", []byte{0, 0, 0, 1}), plain[8:]),
-		"no IEND":               plain[:len(plain)-12],
-		"IEND with data":        slices.Concat(plain[:len(plain)-12], testimg.PNGChunk("IEND", []byte{1})),
-		"no IDAT":               slices.Concat(plain[:33], testimg.PNGChunk("IEND", nil)),
+		"empty":           nil,
+		"signature only":  plain[:8],
+		"bad signature":   append([]byte("\x89PNG\r\n\x1a\x0a"[:7]+"X"), plain[8:]...),
+		"length 2^31":     withChunk(huge(1 << 31)),
+		"length 2^32-1":   withChunk(huge(0xFFFFFFFF)),
+		"length past end": withChunk(huge(1 << 20)),
+		"bad type byte":   withChunk(testimg.PNGChunk("t#Xt", nil)),
+		"second IHDR":     withChunk(plain[8:33]),
+		"IHDR not first":  slices.Concat(plain[:8], testimg.PNGChunk("gAMA", []byte{0, 0, 0, 1}), plain[8:]),
+		"no IEND":         plain[:len(plain)-12],
+		"IEND with data":  slices.Concat(plain[:len(plain)-12], testimg.PNGChunk("IEND", []byte{1})),
+		"no IDAT":         slices.Concat(plain[:33], testimg.PNGChunk("IEND", nil)),
 		"zero width": func() []byte {
 			p := slices.Clone(plain)
 			copy(p[16:20], []byte{0, 0, 0, 0})
 			return slices.Concat(p[:8], testimg.PNGChunk("IHDR", p[16:29]), p[33:])
 		}(),
 		"bad PLTE": withChunk(testimg.PNGChunk("PLTE", make([]byte, 769))),
+	}
+	for name, data := range map[string][]byte{
+		"unknown critical":      withChunk(testimg.PNGChunk("ABCD", []byte("x"))),
+		"critical reserved bit": withChunk(testimg.PNGChunk("IDaT", nil)),
+	} {
+		insp, err := Inspect(data)
+		if !errors.Is(err, container.ErrUnsupported) || !hasFinding(insp, meta.Unparsed, "PNG", "") {
+			t.Errorf("%s: %v %v", name, err, insp.Findings)
+		}
+		noLeak(t, insp, err)
 	}
 	for name, data := range cases {
 		var ms0, ms1 runtime.MemStats
@@ -98,7 +107,7 @@ func TestHostileStructure(t *testing.T) {
 func TestKeptChunkWithWrongLength(t *testing.T) {
 	in := withChunk(testimg.PNGChunk("gAMA", append([]byte{0, 0, 0xB1, 0x8F}, testimg.DefaultMarkers().AppText...)))
 	insp, err := Inspect(in)
-	if err != nil || !hasFinding(insp, meta.Unparsed, "PNG gAMA", "unexpected length") {
+	if err != nil || !hasFinding(insp, meta.Embedded, container.WhereUnaccounted, "") {
 		t.Fatalf("%v %v", err, insp.Findings)
 	}
 	out, err := Strip(in, meta.DefaultKeep)

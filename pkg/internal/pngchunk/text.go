@@ -134,7 +134,7 @@ var standardKeywords = map[string]struct {
 }
 
 // classifyText records the findings of one textual chunk.
-func classifyText(c chunk, z *inflater, set *meta.Set) {
+func classifyText(c chunk, z *inflater, set *meta.Set, b *builder) {
 	where := "PNG " + c.typ
 	t, err := parseText(c.typ, c.data)
 	if err != nil {
@@ -151,14 +151,23 @@ func classifyText(c chunk, z *inflater, set *meta.Set) {
 			return
 		}
 		_ = xmp.Inspect(body, w, set)
+		b.offer(rankXMP, xmpOrientation(body))
 	case strings.HasPrefix(kw, "raw profile type "):
-		classifyRawProfile(c.typ, kw[len("raw profile type "):], t, z, set)
+		classifyRawProfile(c.typ, kw[len("raw profile type "):], t, z, set, b)
 	case strings.HasPrefix(kw, "exif:"):
 		cat, tag := exifProperty(t.keyword[len("exif:"):])
 		set.Add(cat, where, tag)
+		if tag == "exif:Orientation" && c.typ == "tEXt" && len(t.body) == 1 {
+			b.offer(rankProperty, int(t.body[0])-'0')
+		}
 	default:
 		if k, ok := standardKeywords[kw]; ok {
+			// A standard keyword's text may still be an XMP packet or
+			// an EXIF block.
 			set.Add(k.cat, where, k.name)
+			if body, err := z.text(t); err == nil {
+				sniff(body, where+" "+k.name, set, b)
+			}
 			return
 		}
 		// A free-text keyword: never recorded, but the text is sniffed
@@ -176,19 +185,21 @@ func classifyText(c chunk, z *inflater, set *meta.Set) {
 			set.Add(meta.Unparsed, w, inflateTag(err))
 			return
 		}
-		sniff(body, w, set)
+		sniff(body, w, set, b)
 	}
 }
 
 // sniff classifies a text body that looks like an EXIF block, an XMP
 // packet or an ImageMagick hex profile; other text adds nothing.
-func sniff(body []byte, where string, set *meta.Set) {
+func sniff(body []byte, where string, set *meta.Set, b *builder) {
 	switch {
 	case bytes.HasPrefix(body, []byte("Exif\x00")), bytes.HasPrefix(body, []byte("II*\x00")),
 		bytes.HasPrefix(body, []byte("MM\x00*")):
-		_, _ = exifmeta.Inspect(exifmeta.TrimPrefix(body), where, set)
-	case bytes.Contains(body, []byte("<x:xmpmeta")) || bytes.Contains(body, []byte("<?xpacket")):
+		o, _ := exifmeta.Inspect(exifmeta.TrimPrefix(body), where, set)
+		b.offer(rankTextEXIF, o)
+	case isXMP(body):
 		_ = xmp.Inspect(body, where, set)
+		b.offer(rankXMP, xmpOrientation(body))
 	case len(body) > 0 && body[0] == '\n':
 		p, err := decodeRawProfile(body)
 		if err != nil {
@@ -199,7 +210,7 @@ func sniff(body []byte, where string, set *meta.Set) {
 			name = name[:i]
 		}
 		if canon, ok := rawProfiles[strings.ToLower(string(name))]; ok && canon != "icc" && canon != "icm" {
-			classifyPayload(canon, p, where, set)
+			classifyPayload(canon, p, where, set, b)
 		} else {
 			set.Add(meta.Unparsed, where, "unknown hex profile")
 		}
@@ -221,7 +232,7 @@ var rawProfiles = map[string]string{
 
 // classifyRawProfile decodes an ImageMagick "Raw profile type <name>" text
 // and classifies its payload.
-func classifyRawProfile(typ, name string, t textChunk, z *inflater, set *meta.Set) {
+func classifyRawProfile(typ, name string, t textChunk, z *inflater, set *meta.Set, b *builder) {
 	canon, known := rawProfiles[name]
 	if !known {
 		set.Add(meta.Other, "PNG "+typ, "Raw profile type (custom)")
@@ -242,25 +253,27 @@ func classifyRawProfile(typ, name string, t textChunk, z *inflater, set *meta.Se
 		set.Add(meta.Unparsed, where, "bad hex profile")
 		return
 	}
-	classifyPayload(canon, p, where, set)
+	classifyPayload(canon, p, where, set, b)
 }
 
 // xmpNamespacePrefix starts an XMP payload stored as a JPEG APP1 body.
 const xmpNamespacePrefix = "http://ns.adobe.com/xap/1.0/\x00"
 
 // classifyPayload hands a decoded raw profile to the right classifier.
-func classifyPayload(kind string, p []byte, where string, set *meta.Set) {
+func classifyPayload(kind string, p []byte, where string, set *meta.Set, b *builder) {
 	switch kind {
 	case "exif", "APP1":
 		switch {
 		case bytes.HasPrefix(p, []byte(xmpNamespacePrefix)):
 			_ = xmp.Inspect(p[len(xmpNamespacePrefix):], where, set)
+			b.offer(rankXMP, xmpOrientation(p[len(xmpNamespacePrefix):]))
 		default:
 			if len(p) == 0 {
 				set.Add(meta.Unparsed, where, "empty profile")
 				return
 			}
-			_, _ = exifmeta.Inspect(exifmeta.TrimPrefix(p), where, set)
+			o, _ := exifmeta.Inspect(exifmeta.TrimPrefix(p), where, set)
+			b.offer(rankTextEXIF, o)
 		}
 	case "iptc":
 		if bytes.HasPrefix(p, []byte("8BIM")) {
@@ -272,6 +285,7 @@ func classifyPayload(kind string, p []byte, where string, set *meta.Set) {
 		_ = irb.InspectIRB(p, where, set)
 	case "xmp":
 		_ = xmp.Inspect(p, where, set)
+		b.offer(rankXMP, xmpOrientation(p))
 	}
 }
 

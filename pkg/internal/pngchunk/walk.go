@@ -6,9 +6,12 @@ import (
 	"strconv"
 )
 
-// FormatError reports a PNG that cannot be walked: a bad signature, a
-// truncated or oversized chunk, a bad CRC on a critical chunk, an unknown
-// critical chunk or a broken chunk order.
+// FormatError reports a PNG that cannot be parsed: a bad signature, a
+// truncated or oversized chunk, a bad CRC on a critical chunk, a broken
+// chunk order, an invalid image header, palette or animation, or image
+// data that does not inflate to exactly the size the header dictates. An
+// unknown critical chunk is reported as container.ErrUnsupported instead.
+// Its text never holds a value (nor a chunk type) read from the file.
 type FormatError string
 
 // Error implements error.
@@ -98,10 +101,10 @@ func walk(data []byte) (*file, error) {
 		}
 		if c.critical() {
 			if !knownCritical[c.typ] {
-				return f, FormatError("unknown critical chunk " + c.typ)
+				return f, errUnknownCritical
 			}
 			if !c.crcOK {
-				return f, FormatError("bad CRC in critical chunk " + c.typ)
+				return f, FormatError("bad CRC in a critical chunk")
 			}
 		}
 		switch c.typ {
@@ -117,10 +120,6 @@ func walk(data []byte) (*file, error) {
 				return f, FormatError("bad IHDR dimensions")
 			}
 			f.width, f.height = int(w), int(h)
-		case "PLTE":
-			if n == 0 || n > 768 || n%3 != 0 {
-				return f, FormatError("bad PLTE length")
-			}
 		case "IDAT":
 			sawIDAT = true
 		case "IEND":
@@ -139,11 +138,4 @@ func walk(data []byte) (*file, error) {
 	return f, nil
 }
 
-// appendChunk appends a chunk of type typ with data d and a fresh CRC.
-func appendChunk(out []byte, typ string, d []byte) []byte {
-	out = binary.BigEndian.AppendUint32(out, uint32(len(d)))
-	start := len(out)
-	out = append(out, typ...)
-	out = append(out, d...)
-	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(out[start:]))
-}
+func crcOf(b []byte) uint32 { return crc32.ChecksumIEEE(b) }
