@@ -2,7 +2,6 @@ package photoscrub_test
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -19,14 +18,9 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-// fakeICC returns a minimal ICC.1 profile header (no tags).
+// fakeICC returns a small complete ICC profile with standard texts.
 func fakeICC() []byte {
-	p := make([]byte, 132)
-	binary.BigEndian.PutUint32(p, uint32(len(p)))
-	p[8] = 4
-	copy(p[12:], "mntrRGB XYZ ")
-	copy(p[36:], "acsp")
-	return p
+	return testimg.ICCProfileRGB("Display P3", "Copyright Apple Inc., 2017")
 }
 
 type sample struct {

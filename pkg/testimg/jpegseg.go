@@ -131,8 +131,8 @@ func iccProfile() []byte {
 		sig  string
 		data []byte
 	}{
-		{"desc", desc("testimg RGB")},
-		{"cprt", append([]byte("text\x00\x00\x00\x00"), "No copyright, test data\x00"...)},
+		{"desc", desc("sRGB IEC61966-2.1")},
+		{"cprt", append([]byte("text\x00\x00\x00\x00"), "No copyright, use freely\x00"...)},
 		{"wtpt", xyz(0.9642, 1.0, 0.8249)},
 		{"rXYZ", xyz(0.4361, 0.2225, 0.0139)},
 		{"gXYZ", xyz(0.3851, 0.7169, 0.0971)},

@@ -259,23 +259,8 @@ func pnFCTL(seq uint32, w, h int) []byte {
 	return d
 }
 
-// pnICCProfile returns a minimal ICC profile (ICC.1:2010): the 128-byte
-// header and a tag table holding one 'wtpt' XYZ tag (D50).
+// pnICCProfile returns a small complete ICC v4 RGB profile with standard
+// texts (a scrubber keeps it, rebuilt); PNG and GIF samples embed it.
 func pnICCProfile() []byte {
-	p := make([]byte, 164)
-	binary.BigEndian.PutUint32(p[0:], 164)
-	copy(p[8:], []byte{4, 0x20, 0, 0})
-	copy(p[12:], "mntr")
-	copy(p[16:], "RGB ")
-	copy(p[20:], "XYZ ")
-	copy(p[36:], "acsp")
-	binary.BigEndian.PutUint32(p[128:], 1)
-	copy(p[132:], "wtpt")
-	binary.BigEndian.PutUint32(p[136:], 144)
-	binary.BigEndian.PutUint32(p[140:], 20)
-	copy(p[144:], "XYZ ")
-	binary.BigEndian.PutUint32(p[152:], 0xF6D6)
-	binary.BigEndian.PutUint32(p[156:], 0x10000)
-	binary.BigEndian.PutUint32(p[160:], 0xD32D)
-	return p
+	return ICCProfileRGB("sRGB IEC61966-2.1", "No copyright, use freely")
 }

@@ -5,7 +5,6 @@
 package formats
 
 import (
-	"errors"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/bmff"
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
@@ -21,15 +20,9 @@ func init() {
 	container.Register(legacyFormat(format.JPEG, jpegseg.Inspect, jpegseg.Strip, jpegseg.SameImage, nil))
 	container.Register(pngchunk.Format)
 	container.Register(gifext.Format)
-	container.Register(legacyFormat(format.WebP, webpriff.Inspect, webpriff.Strip, webpriff.SameImage, nil))
-	raw := legacyFormat(format.RAW, tifffile.Inspect, nil, nil, nil)
-	raw.Rebuild = false
-	raw.Match = func(d []byte) bool {
-		return format.Sniff(d[:min(len(d), format.HeadSize)]) == format.TIFF && tifffile.IsRaw(d)
-	}
-	container.Register(raw)
-	container.Register(legacyFormat(format.TIFF, tifffile.Inspect, tifffile.Strip, tifffile.SameImage,
-		func(err error) bool { return errors.Is(err, tifffile.ErrUnsupported) }))
+	container.Register(webpriff.Format)
+	container.Register(tifffile.RawFormat) // before TIFF: raw files are TIFFs too
+	container.Register(tifffile.Format)
 	container.Register(bmff.HEIF)
 	container.Register(bmff.AVIF)
 }

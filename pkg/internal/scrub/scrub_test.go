@@ -12,15 +12,9 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-// fakeICC returns a minimal ICC.1 profile header (128 bytes, no tags).
+// fakeICC returns a small complete ICC profile with standard texts.
 func fakeICC() []byte {
-	p := make([]byte, 132)
-	binary.BigEndian.PutUint32(p, uint32(len(p)))
-	copy(p[4:], "none")
-	p[8] = 4
-	copy(p[12:], "mntrRGB XYZ ")
-	copy(p[36:], "acsp")
-	return p
+	return testimg.ICCProfileRGB("Display P3", "Copyright Apple Inc., 2017")
 }
 
 type sample struct {
@@ -77,7 +71,7 @@ func samples(t testing.TB) []sample {
 			UUID: []byte(m.AppText), C2PA: []byte(m.JUMBF), Description: m.Description, ICC: fakeICC(),
 			Rotation: 1, Grid: true, GridInIdat: true}), 8, true}, // irot 90° anticlockwise; EXIF 6 is ignored
 		{"heif large ids mdat first", format.HEIF, testimg.HEIF(testimg.HEIFOptions{EXIF: testimg.EXIF(testimg.AllEXIF()),
-			XMP: xmp, Thumbnail: []byte("t"), LargeIDs: true, MdatFirst: true}), 0, true},
+			XMP: xmp, Thumbnail: []byte("t"), LargeIDs: true, MdatFirst: true}), 1, true}, // EXIF orientation 1
 		{"heif plain", format.HEIF, testimg.HEIF(testimg.HEIFOptions{}), 0, true},
 		{"heif irot 3", format.HEIF, testimg.HEIF(testimg.HEIFOptions{Rotation: 3, EXIF: testimg.EXIF(exif6)}), 6, true},
 	}

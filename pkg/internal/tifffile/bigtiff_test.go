@@ -12,15 +12,15 @@ import (
 // running the writer in BigTIFF mode over the classic structure.
 func toBig(t *testing.T, classic []byte) []byte {
 	t.Helper()
-	tf, chain, err := parse(classic)
+	f, err := parse(classic, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	bt := *tf
+	bt := *f.t
 	bt.Big = true
 	w := newWriter(&bt, classic)
-	for i := range chain {
-		if err := w.page(&chain[i], meta.DefaultKeep); err != nil {
+	for _, pg := range f.pages {
+		if err := w.page(pg, meta.DefaultKeep); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
+	"github.com/photoscrub/photoscrub/pkg/internal/icc"
 	"github.com/photoscrub/photoscrub/pkg/internal/tifffile"
 	"github.com/photoscrub/photoscrub/pkg/internal/tiffifd"
 	"github.com/photoscrub/photoscrub/pkg/meta"
@@ -67,6 +68,13 @@ func classifiersReady() bool {
 	var s meta.Set
 	_, err := exifmeta.Inspect(exifmeta.Minimal(1), "x", &s)
 	return err == nil && s.Len() == 0
+}
+
+// iccReady reports whether package icc parses profiles yet (until it
+// does, every ICC profile is dropped and reported).
+func iccReady() bool {
+	_, err := icc.Parse(testimg.TIFFICCProfile())
+	return err == nil
 }
 
 // wantFormatOrUnsupported fails unless err is a FormatError (ours or the

@@ -22,38 +22,19 @@ var geoTags = map[uint16]string{
 	34737: "GeoAsciiParams",
 }
 
-// Inspect walks every page (IFD) of the main chain of the TIFF file data
-// and classifies its metadata. Each page's IFD is classified by exifmeta as
-// the IFD0 of an EXIF block (identity and text tags, Exif, GPS and Interop
-// IFDs), under Where "TIFF IFDn"; on top of that Inspect reports XMP (tag
-// 700, "TIFF IFDn XMP"), IPTC-IIM (33723, "TIFF IFDn IPTC"), Photoshop
-// image resources (34377, "TIFF IFDn Photoshop IRB"), GeoTIFF tags (a
-// location finding, "TIFF IFDn GeoTIFF") and SubIFDs (embedded images,
-// "TIFF IFDn SubIFD"). An ICC profile is no finding. The Inspection gives
-// page 0's Orientation, width and height.
-//
-// It returns a FormatError only when the header or the main IFD chain
-// cannot be read; the Inspection then holds what was found plus an
-// Unparsed finding. Raw camera files are inspected like any TIFF, with a
-// warning.
-func Inspect(data []byte) (meta.Inspection, error) {
-	var set meta.Set
-	var ins meta.Inspection
-	t, chain, err := parse(data)
-	if t == nil {
-		set.Add(meta.Unparsed, "TIFF")
-		ins.Findings = set.List()
-		return ins, err
-	}
-	if IsRaw(data) {
-		ins.Warnings = append(ins.Warnings, "raw camera file: inspected only, not rewritten")
-	}
-	if t.Big {
-		ins.Warnings = append(ins.Warnings, "BigTIFF")
-	}
+// inspectChain classifies the metadata of every IFD of the main chain.
+// Each page's IFD is classified by exifmeta as the IFD0 of an EXIF block
+// (identity and text tags, Exif, GPS and Interop IFDs), under Where "TIFF
+// IFDn"; on top of that it reports XMP (tag 700, "TIFF IFDn XMP"),
+// IPTC-IIM (33723, "TIFF IFDn IPTC"), Photoshop image resources (34377,
+// "TIFF IFDn Photoshop IRB"), GeoTIFF tags (a location finding, "TIFF IFDn
+// GeoTIFF") and SubIFDs (embedded images, "TIFF IFDn SubIFD"). It records
+// page 0's width and height.
+func inspectChain(f *File, t *tiffifd.TIFF, chain []tiffifd.IFD, set *meta.Set) {
 	// view is data with the header's first-IFD offset pointed at one page
 	// and that page's next-IFD offset zeroed, so exifmeta sees each page
 	// as the IFD0 of a one-IFD block.
+	data := f.data
 	view := bytes.Clone(data)
 	hdrAt, offSz := 4, 4
 	if t.Big {
@@ -65,24 +46,18 @@ func Inspect(data []byte) (meta.Inspection, error) {
 		putUint(t, view[hdrAt:], uint64(d.Offset), offSz)
 		putUint(t, view[d.NextAt:], 0, offSz)
 		var page meta.Set
-		o, _ := exifmeta.Inspect(view, where, &page)
+		_, _ = exifmeta.Inspect(view, where, &page)
 		copy(view[d.NextAt:d.NextAt+offSz], data[d.NextAt:])
-		mergePage(page.List(), d, where, &set)
+		mergePage(page.List(), d, where, set)
 		if i == 0 {
-			ins.Orientation = o
 			w, _ := firstUint(t, d, tagImageWidth)
 			h, _ := firstUint(t, d, tagImageLength)
 			if w <= 1<<31 && h <= 1<<31 {
-				ins.Width, ins.Height = int(w), int(h)
+				f.ins.Width, f.ins.Height = int(w), int(h)
 			}
 		}
-		inspectPage(t, d, where, &set)
+		inspectPage(t, d, where, set)
 	}
-	if err != nil {
-		set.Add(meta.Unparsed, "TIFF")
-	}
-	ins.Findings = set.List()
-	return ins, err
 }
 
 // exifmetaGeo are exifmeta's names for the GeoTIFF tags, reported here
@@ -161,7 +136,9 @@ func inspectPage(t *tiffifd.TIFF, d *tiffifd.IFD, where string, set *meta.Set) {
 			w := where + " IPTC"
 			if v, err := t.Value(e); err != nil {
 				set.Add(meta.Unparsed, w, "IPTC-NAA")
-			} else if bytes.HasPrefix(v, []byte("8BIM")) {
+			} else if v = bytes.TrimPrefix(v, []byte("Photoshop 3.0\x00")); bytes.HasPrefix(v, []byte("8BIM")) {
+				// A Photoshop resource block (as in JPEG APP13, with or
+				// without its identifier) holding IPTC in resource 0x0404.
 				irb.InspectIRB(v, w, set)
 			} else {
 				irb.InspectIIM(v, w, set)
@@ -180,30 +157,6 @@ func inspectPage(t *tiffifd.TIFF, d *tiffifd.IFD, where string, set *meta.Set) {
 	if len(geo) > 0 {
 		set.Add(meta.Location, where+" GeoTIFF", geo...)
 	}
-}
-
-// parse reads the TIFF structure of data and returns its main chain. The
-// error is non-nil when the header is unusable (t is then nil) or the main
-// chain could not be walked to its end; problems in sub-IFDs alone are not
-// reported here (exifmeta reports them per page, Strip drops them).
-func parse(data []byte) (*tiffifd.TIFF, []tiffifd.IFD, error) {
-	t, err := tiffifd.Parse(data)
-	if t == nil {
-		msg := "not a TIFF file"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return nil, nil, FormatError(msg)
-	}
-	chain := t.Chain()
-	if len(chain) == 0 || chain[len(chain)-1].Next != 0 {
-		msg := "main IFD chain cannot be walked"
-		if err != nil {
-			msg += ": " + err.Error()
-		}
-		return t, chain, FormatError(msg)
-	}
-	return t, chain, nil
 }
 
 // putUint writes v as a 4- or 8-byte integer in t's byte order.

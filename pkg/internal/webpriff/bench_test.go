@@ -4,44 +4,58 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
-	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-// Benchmarks for the per-file work of webpriff (MB/s via SetBytes):
+// Benchmarks of the proofs (MB/s of coded data via SetBytes):
 //
 //	go test -run XXX -bench . -benchmem ./pkg/internal/webpriff/
 
-// benchWebP returns a 480×640 lossless WebP with EXIF (identity, GPS,
-// thumbnail), XMP and ICCP chunks.
-func benchWebP(b *testing.B) []byte {
-	b.Helper()
-	return testimg.WebP(testimg.WebPOptions{Width: 480, Height: 640,
-		EXIF: testimg.EXIF(testimg.AllEXIF()), XMP: testimg.XMPPacket(testimg.XMPOptions{}),
-		ICC: []byte("benchmark ICC profile stand-in")})
+func benchPayload(b *testing.B, name, id string) []byte {
+	data := xImageSamples(b)[name]
+	off, n := chunkOf(data, id)
+	if off < 0 {
+		b.Skip("golang.org/x/image testdata not available")
+	}
+	return data[off : off+n]
 }
 
-// BenchmarkInspect measures Inspect on a 480×640 extended WebP with metadata.
-func BenchmarkInspect(b *testing.B) {
-	data := benchWebP(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
+// BenchmarkVP8Proof decodes every token of a 600×400 lossy frame.
+func BenchmarkVP8Proof(b *testing.B) {
+	p := benchPayload(b, "blue-purple-pink-large.normal-filter.lossy.webp", "VP8 ")
+	b.SetBytes(int64(len(p)))
 	for b.Loop() {
-		in, err := Inspect(data)
-		if err != nil || len(in.Findings) == 0 {
-			b.Fatalf("Inspect: %d findings, %v", len(in.Findings), err)
+		if _, err := parseVP8(p); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
 
-// BenchmarkStrip measures Strip (default keep) on a 480×640 extended WebP with metadata.
-func BenchmarkStrip(b *testing.B) {
-	data := benchWebP(b)
+// BenchmarkVP8LProof decodes a 600×400 lossless stream to its last pixel.
+func BenchmarkVP8LProof(b *testing.B) {
+	p := benchPayload(b, "blue-purple-pink-large.lossless.webp", "VP8L")
+	b.SetBytes(int64(len(p)))
+	for b.Loop() {
+		if _, err := parseVP8L(p); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkParseRebuild parses and rebuilds a lossy file.
+func BenchmarkParseRebuild(b *testing.B) {
+	data := xImageSamples(b)["yellow_rose.lossy-with-alpha.webp"]
+	if data == nil {
+		b.Skip("golang.org/x/image testdata not available")
+	}
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
 	for b.Loop() {
-		out, err := Strip(data, meta.DefaultKeep)
-		if err != nil || len(out) == 0 {
-			b.Fatalf("Strip: %d bytes, %v", len(out), err)
+		f, err := Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := f.Rebuild(meta.DefaultKeep); err != nil {
+			b.Fatal(err)
 		}
 	}
 }
