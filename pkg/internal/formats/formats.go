@@ -5,7 +5,6 @@
 package formats
 
 import (
-
 	"github.com/photoscrub/photoscrub/pkg/internal/bmff"
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
