@@ -150,7 +150,7 @@ func TestExifToolSeesEverything(t *testing.T) {
 		{"File", "Comment", m.Comment},
 		{"File", "Trailer", "Binary data"},
 		{"JSON", "Creator", m.JUMBF},
-		{"ICC_Profile", "ProfileDescription", "testimg RGB"},
+		{"ICC_Profile", "ProfileDescription", "sRGB IEC61966-2.1"},
 		{"Adobe", "ColorTransform", "YCbCr"},
 	} {
 		if !has(c[0], c[1], c[2]) {

@@ -398,25 +398,7 @@ func tfIIM(m Markers) []byte {
 	return out
 }
 
-// tfICCProfile is a minimal ICC v2 profile: the 128-byte header and a tag
-// table holding one media white point (wtpt) tag.
+// tfICCProfile is a small complete ICC profile with standard texts.
 func tfICCProfile() []byte {
-	p := make([]byte, 164)
-	binary.BigEndian.PutUint32(p, 164)
-	copy(p[4:], "none")
-	p[8] = 2
-	p[9] = 0x10
-	copy(p[12:], "mntrRGB XYZ ")
-	copy(p[36:], "acsp")
-	// D50 illuminant.
-	binary.BigEndian.PutUint32(p[68:], 0x0000F6D6)
-	binary.BigEndian.PutUint32(p[72:], 0x00010000)
-	binary.BigEndian.PutUint32(p[76:], 0x0000D32D)
-	binary.BigEndian.PutUint32(p[128:], 1)
-	copy(p[132:], "wtpt")
-	binary.BigEndian.PutUint32(p[136:], 144)
-	binary.BigEndian.PutUint32(p[140:], 20)
-	copy(p[144:], "XYZ ")
-	copy(p[152:], p[68:80])
-	return p
+	return ICCProfileRGB("sRGB IEC61966-2.1", "No copyright, use freely")
 }
