@@ -121,15 +121,6 @@ func looksSVG(head []byte) bool {
 	return bytes.HasPrefix(h, []byte("<svg")) || (bytes.HasPrefix(h, []byte("<?xml")) && bytes.Contains(head, []byte("<svg")))
 }
 
-// Supported reports whether photoscrub can inspect and scrub f.
-func (f Format) Supported() bool {
-	switch f {
-	case JPEG, PNG, GIF, WebP, TIFF, HEIF, AVIF:
-		return true
-	}
-	return false
-}
-
 // ByExtension returns the format a file name's extension suggests, or
 // Unknown. It is a hint only, used to note a mismatch.
 func ByExtension(name string) Format {

@@ -127,15 +127,6 @@ func TestByExtension(t *testing.T) {
 	}
 }
 
-func TestSupported(t *testing.T) {
-	want := map[Format]bool{JPEG: true, PNG: true, GIF: true, WebP: true, TIFF: true, HEIF: true, AVIF: true}
-	for _, f := range []Format{Unknown, JPEG, PNG, GIF, WebP, TIFF, HEIF, AVIF, JXL, RAW, PDF, BMP, PSD, Video, JP2, ICO, SVG, Empty} {
-		if got := f.Supported(); got != want[f] {
-			t.Errorf("%s.Supported() = %v, want %v", f, got, want[f])
-		}
-	}
-}
-
 // TestExtensionMismatch: a .jpg that really is a PNG sniffs as PNG, and the
 // extension hint disagrees.
 func TestExtensionMismatch(t *testing.T) {
