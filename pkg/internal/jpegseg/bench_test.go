@@ -1,7 +1,9 @@
 package jpegseg
 
 import (
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
@@ -27,6 +29,7 @@ func BenchmarkInspect(b *testing.B) {
 	data := benchJPEG(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	defer reportCPU(b, len(data))()
 	for b.Loop() {
 		in, err := Inspect(data)
 		if err != nil || len(in.Findings) == 0 {
@@ -40,10 +43,84 @@ func BenchmarkStrip(b *testing.B) {
 	data := benchJPEG(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
+	defer reportCPU(b, len(data))()
 	for b.Loop() {
 		out, err := Strip(data, meta.DefaultKeep)
 		if err != nil || len(out) == 0 {
 			b.Fatalf("Strip: %d bytes, %v", len(out), err)
+		}
+	}
+}
+
+// BenchmarkScanProof measures the Huffman-decoding proof of every scan
+// (Walk + prove) in MB/s of entropy-coded data.
+func BenchmarkScanProof(b *testing.B) {
+	gen := func(o testimg.JPEGOptions) []byte {
+		data, err := testimg.JPEG(o)
+		if err != nil {
+			b.Fatal(err)
+		}
+		return data
+	}
+	cases := []struct {
+		name string
+		data func() []byte
+	}{
+		{"baseline-600x800", func() []byte { return gen(testimg.JPEGOptions{Width: 600, Height: 800, Quality: 86, Seed: 1}) }},
+		{"baseline-4032x3024", func() []byte { return gen(testimg.JPEGOptions{Width: 4032, Height: 3024, Quality: 80, Seed: 1}) }},
+		{"progressive-1600x1200", func() []byte {
+			return testimg.BuildCoded(testimg.CodedJPEG{Width: 1600, Height: 1200, Progressive: true, Seed: 1})
+		}},
+	}
+	for _, c := range cases {
+		b.Run(c.name, func(b *testing.B) {
+			data := c.data()
+			s, err := Walk(data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			coded := 0
+			for _, g := range s.Segments {
+				coded += len(g.ECS)
+			}
+			b.SetBytes(int64(coded))
+			b.ReportAllocs()
+			// The machine may be shared: report MB/s of CPU time too.
+			start := cpuTime()
+			n := 0
+			for b.Loop() {
+				s, err := Walk(data)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := prove(data, s, nil); err != nil {
+					b.Fatal(err)
+				}
+				n++
+			}
+			if d := cpuTime() - start; d > 0 {
+				b.ReportMetric(float64(coded)*float64(n)/1e6/d.Seconds(), "MB/s-cpu")
+			}
+		})
+	}
+}
+
+// cpuTime returns the user+system CPU time of the process.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPU reports µs of CPU time per operation (the machine may be
+// shared, so wall time per op is noisy); call the result after the loop.
+func reportCPU(b *testing.B, _ int) func() {
+	start := cpuTime()
+	return func() {
+		if b.N > 0 {
+			b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "µs-cpu/op")
 		}
 	}
 }

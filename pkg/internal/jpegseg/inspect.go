@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"sort"
 
-	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
-	"github.com/photoscrub/photoscrub/pkg/internal/irb"
+	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/internal/xmp"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
@@ -34,28 +33,20 @@ const maxTrailerImages = 16
 // maxExtendedXMP caps the size of a reassembled extended XMP packet.
 const maxExtendedXMP = 32 << 20
 
-// Inspect walks a whole JPEG file and classifies every segment, the bytes
-// between segments and everything after EOI, including JPEG images stored
-// there (MPF secondary images, which carry their own Exif). The error is
-// non-nil only when the primary stream cannot be walked; the Inspection then
-// holds an Unparsed finding.
+// Inspect parses a whole JPEG file and returns its inspection with the
+// findings of its byte map (container.Inspect semantics): every segment,
+// the bytes between segments, bytes after a scan's last MCU and everything
+// after EOI, including JPEG images stored there (MPF secondary images,
+// which carry their own Exif). The error is non-nil when the file does not
+// parse (the stream cannot be walked, a scan does not decode, or a coding
+// process photoscrub does not prove); the Inspection then holds what was
+// found and an Unparsed finding.
 func Inspect(data []byte) (meta.Inspection, error) {
-	var set meta.Set
-	var in meta.Inspection
-	s, err := Parse(data)
+	f, err := Parse(data)
 	if err != nil {
-		set.Add(meta.Unparsed, "JPEG stream")
-		in.Findings = set.List()
-		return in, err
+		return f.Inspection(), err
 	}
-	in.Width, in.Height = s.Dimensions()
-	if s.Truncated {
-		in.Warnings = append(in.Warnings, "image data truncated: no EOI marker (the rebuilt file ends the scan with one)")
-	}
-	in.Orientation = classify(s, "", &set)
-	inspectTrailer(s.Trailer, &set)
-	in.Findings = set.List()
-	return in, nil
+	return container.Inspect(f, len(data)), nil
 }
 
 // inspectTrailer classifies what follows EOI: concatenated JPEG images are
@@ -71,88 +62,20 @@ func inspectTrailer(rest []byte, set *meta.Set) {
 			return
 		}
 		where := fmt.Sprintf("after EOI image %d", k)
-		s, err := Parse(rest)
+		s, err := Walk(rest)
 		if err != nil {
 			set.Add(meta.Embedded, where, "JPEG image")
 			set.Add(meta.Unparsed, where)
 			return
 		}
 		set.Add(meta.Embedded, where, "JPEG image")
-		classify(s, where+" ", set)
+		c := classifier{s: s, prefix: where + " ", set: set}
+		c.run()
 		if s.Truncated {
 			set.Add(meta.Embedded, where, "truncated")
 		}
 		rest = s.Trailer
 	}
-}
-
-// classify adds the findings of every segment of s to set, prefixing each
-// Where with prefix, and returns the Orientation of the first Exif block
-// that holds one.
-func classify(s *Stream, prefix string, set *meta.Set) (orientation int) {
-	var ext extXMP
-	var irbData []byte // Photoshop IRB may span several APP13 segments
-	for _, st := range s.Strays {
-		set.Add(meta.Other, prefix+"bytes between segments", fmt.Sprintf("%d bytes", st.Len))
-	}
-	for _, g := range s.Segments {
-		p := g.Payload
-		switch {
-		case g.Marker == APP0 && bytes.HasPrefix(p, idJFIF):
-			if len(p) >= 14 && (p[12] != 0 || p[13] != 0) {
-				set.Add(meta.Embedded, prefix+"APP0 JFIF", "JFIFThumbnail")
-			}
-		case g.Marker == APP0 && bytes.HasPrefix(p, idJFXX):
-			set.Add(meta.Embedded, prefix+"APP0 JFXX", "JFXXThumbnail")
-		case g.Marker == APP1 && bytes.HasPrefix(p, idExif):
-			o, _ := exifmeta.Inspect(exifBody(p), prefix+"APP1 Exif", set)
-			if orientation == 0 {
-				orientation = o
-			}
-		case g.Marker == APP1 && bytes.HasPrefix(p, idXMP):
-			_ = xmp.Inspect(p[len(idXMP):], prefix+"APP1 XMP", set)
-		case g.Marker == APP1 && bytes.HasPrefix(p, idExtXMP):
-			ext.add(p[len(idExtXMP):])
-		case g.Marker == APP2 && bytes.HasPrefix(p, idICC):
-			// Colour profile: kept by policy, not a finding.
-		case g.Marker == APP2 && bytes.HasPrefix(p, idMPF):
-			set.Add(meta.Embedded, prefix+"APP2 MPF", "MPFIndex")
-		case g.Marker == APP2 && bytes.HasPrefix(p, idFPXR):
-			set.Add(meta.Embedded, prefix+"APP2 FPXR", "FlashPixPreview")
-		case g.Marker == 0xED && bytes.HasPrefix(p, idPhotoshop):
-			irbData = append(irbData, p[len(idPhotoshop):]...)
-		case g.Marker == APP1 && bytes.HasPrefix(p, idFLIR):
-			// FLIR FFF records (thermal cameras) carry GPSInfo, CameraInfo
-			// with serial numbers and the raw thermal image: report all
-			// three without relying on a vendor parser; the segment goes.
-			set.Add(meta.Location, prefix+"APP1 FLIR", "FLIRGPSInfo")
-			set.Add(meta.Identity, prefix+"APP1 FLIR", "FLIRCameraInfo")
-			set.Add(meta.Embedded, prefix+"APP1 FLIR", "FLIRRawData")
-		case g.Marker == 0xEE && bytes.HasPrefix(p, idAdobe):
-			// Colour transform flag: needed to decode, kept.
-		case g.Marker == 0xEB && len(p) >= 2 && p[0] == 'J' && p[1] == 'P':
-			set.Add(meta.Identity, prefix+"APP11 JUMBF", "C2PA/JUMBF")
-		case g.Marker >= APP0 && g.Marker <= 0xEF:
-			set.Add(meta.Other, fmt.Sprintf("%sAPP%d", prefix, g.Marker-APP0), appID(p))
-		case g.Marker == COM:
-			set.Add(meta.Comment, prefix+"COM", "Comment")
-		}
-	}
-	ext.finish(prefix, set)
-	if irbData != nil {
-		_ = irb.InspectIRB(irbData, prefix+"APP13 Photoshop", set)
-	}
-	return orientation
-}
-
-// appID names an unknown APPn payload by its leading identifier string,
-// sanitised and short, or "unknown".
-func appID(p []byte) string {
-	i := bytes.IndexByte(p, 0)
-	if i <= 0 || i > 16 {
-		return "unknown"
-	}
-	return "id " + meta.Sanitize(string(p[:i]))
 }
 
 // extXMP reassembles extended XMP (XMP Part 3 §1.1.4): each chunk carries a

@@ -1,12 +1,22 @@
-// Package jpegseg is photoscrub's bounded JPEG marker-segment walker and
-// allowlist rebuilder (ITU-T T.81 | ISO/IEC 10918-1 markers, JFIF ISO/IEC
-// 10918-5, Exif APP1 per CIPA DC-008, MPF per CIPA DC-007, ICC.1 Annex B
-// embedding, Adobe XMP Part 3 for standard and extended XMP).
+// Package jpegseg is photoscrub's JPEG container: a bounded marker-segment
+// walker, a scan proof and a rebuild from parsed fields, implementing the
+// container contract (pkg/internal/container).
 //
-// Parse sees every segment in order: APPn in any order and count, COM, the
-// entropy-coded data of every scan (with byte stuffing and RSTn), fill bytes,
-// bytes between segments and everything after EOI. It never allocates in
-// proportion to a declared length: segments are sub-slices of the input.
+// Specifications: ITU-T T.81 | ISO/IEC 10918-1 (markers, Annex B; Huffman
+// decoding of sequential scans, Annex F.2.2, and of progressive scans with
+// spectral selection and successive approximation, Annex G.2; restart
+// intervals), JFIF ISO/IEC 10918-5, the Adobe APP14 DCT marker (Adobe
+// Technical Note 5116), Exif APP1 per CIPA DC-008, MPF per CIPA DC-007,
+// ICC.1 Annex B.4 profile embedding, Adobe XMP Part 3 for standard and
+// extended XMP.
+//
+// Parse walks every segment in order (APPn in any order and count, COM, the
+// entropy-coded data of every scan with byte stuffing and RSTn, fill bytes,
+// bytes between segments, everything after EOI) and proves each scan by
+// Huffman decoding every block, without dequantisation or IDCT: the proof
+// yields how many bytes of each restart interval the decoder consumes, so
+// bytes after a scan's last MCU are slack. Segments are sub-slices of the
+// input; nothing is allocated in proportion to a declared length.
 package jpegseg
 
 import (
@@ -49,7 +59,8 @@ const maxSegments = 1 << 16
 // stuffed bytes included, verbatim).
 type Segment struct {
 	Marker  byte
-	Offset  int    // offset of the 0xFF of the marker
+	Offset  int    // offset of the first 0xFF: fill bytes, then the marker
+	Fill    int    // fill bytes (0xFF) before the marker's own 0xFF
 	Payload []byte // bytes after the length field (nil for standalone markers)
 	ECS     []byte // SOS only
 }
@@ -66,6 +77,7 @@ type Stream struct {
 	Trailer []byte
 	// End is the offset just past EOI.
 	End int
+	src []byte // the walked input
 	// Truncated is set when the data ends inside or right after the
 	// entropy-coded data of a scan, with no EOI: every segment before it
 	// was read whole, so the file can still be inspected and rebuilt (with
@@ -73,16 +85,16 @@ type Stream struct {
 	Truncated bool
 }
 
-// Parse walks data, which must start with SOI, up to and including the first
+// Walk walks data, which must start with SOI, up to and including the first
 // EOI that closes the image. It fails on a truncated stream, a length field
 // below 2 or beyond the data, a second SOI, or a marker reserved for
 // extensions photoscrub cannot rebuild safely (JPGn, RES): fail closed.
-func Parse(data []byte) (*Stream, error) {
+func Walk(data []byte) (*Stream, error) {
 	n := len(data)
 	if n < 4 || data[0] != 0xFF || data[1] != SOI {
 		return nil, FormatError("missing SOI marker")
 	}
-	s := &Stream{Segments: []Segment{{Marker: SOI, Offset: 0}}}
+	s := &Stream{Segments: []Segment{{Marker: SOI, Offset: 0}}, src: data}
 	pos := 2
 	inScan := false // the last segment read was a scan
 	for {
@@ -120,10 +132,11 @@ func Parse(data []byte) (*Stream, error) {
 			return nil, FormatError("truncated: no EOI marker")
 		}
 		m := data[pos]
+		fill := pos - at - 1
 		pos++
 		switch {
 		case m == EOI:
-			s.Segments = append(s.Segments, Segment{Marker: EOI, Offset: at})
+			s.Segments = append(s.Segments, Segment{Marker: EOI, Offset: at, Fill: fill})
 			s.End = pos
 			if pos < n {
 				s.Trailer = data[pos:]
@@ -151,7 +164,7 @@ func Parse(data []byte) (*Stream, error) {
 		if pos+l > n {
 			return nil, FormatError(fmt.Sprintf("segment at offset %d runs past the end", at))
 		}
-		seg := Segment{Marker: m, Offset: at, Payload: data[pos+2 : pos+l]}
+		seg := Segment{Marker: m, Offset: at, Fill: fill, Payload: data[pos+2 : pos+l]}
 		pos += l
 		inScan = m == SOS
 		if m == SOS {
@@ -207,3 +220,6 @@ func (s *Stream) Dimensions() (w, h int) {
 	}
 	return 0, 0
 }
+
+// data returns the walked input.
+func (s *Stream) data() []byte { return s.src }
