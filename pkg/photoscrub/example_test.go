@@ -48,7 +48,6 @@ func ExampleClean() {
 	// Output:
 	// before: identity at PNG tEXt: Author
 	// before: comment at PNG tEXt: Comment
-	// before: other at PNG eXIf: EXIF block
 	// before: other at PNG iCCP: profile name
 	// before: other at PNG tIME: modification time
 	// after: 0 findings, orientation 6

@@ -2,6 +2,7 @@ package exifmeta
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/tiffifd"
@@ -88,6 +89,37 @@ func Minimal(o int) []byte {
 		o = 1
 	}
 	return []byte{'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 1, 0x12, 0, 3, 0, 0, 0, 1, 0, byte(o), 0, 0, 0, 0, 0, 0}
+}
+
+// OrientationOnly reports whether b (TIFF-structured, no "Exif" prefix) is
+// an Orientation-only EXIF block in either byte order: an 8-byte header
+// pointing at IFD0 right after it, one Orientation entry (SHORT, count 1,
+// value 1..8, unused value bytes zero) and a zero next-IFD offset, with no
+// other byte. Such a block carries nothing but the orientation, whoever
+// wrote it; Minimal(o) is the form photoscrub writes.
+func OrientationOnly(b []byte) (int, bool) {
+	if len(b) != 26 {
+		return 0, false
+	}
+	var bo binary.ByteOrder
+	switch string(b[:2]) {
+	case "II":
+		bo = binary.LittleEndian
+	case "MM":
+		bo = binary.BigEndian
+	default:
+		return 0, false
+	}
+	if bo.Uint16(b[2:]) != 42 || bo.Uint32(b[4:]) != 8 || bo.Uint16(b[8:]) != 1 ||
+		bo.Uint16(b[10:]) != 0x112 || bo.Uint16(b[12:]) != 3 || bo.Uint32(b[14:]) != 1 ||
+		bo.Uint16(b[20:]) != 0 || bo.Uint32(b[22:]) != 0 {
+		return 0, false
+	}
+	o := int(bo.Uint16(b[18:]))
+	if o < 1 || o > 8 {
+		return 0, false
+	}
+	return o, true
 }
 
 // TrimPrefix returns b without a leading "Exif\x00\x00" (or the variant

@@ -7,7 +7,6 @@ package formats
 import (
 	"github.com/photoscrub/photoscrub/pkg/internal/bmff"
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
-	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/gifext"
 	"github.com/photoscrub/photoscrub/pkg/internal/jpegseg"
 	"github.com/photoscrub/photoscrub/pkg/internal/pngchunk"
@@ -16,7 +15,7 @@ import (
 )
 
 func init() {
-	container.Register(legacyFormat(format.JPEG, jpegseg.Inspect, jpegseg.Strip, jpegseg.SameImage, nil))
+	container.Register(jpegseg.Format)
 	container.Register(pngchunk.Format)
 	container.Register(gifext.Format)
 	container.Register(webpriff.Format)

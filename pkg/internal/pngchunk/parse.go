@@ -214,13 +214,8 @@ func (b *builder) chunk(c chunk) error {
 		b.iccp(c)
 		return nil
 	case "eXIf":
-		o := 0
-		for k := 1; k <= 8 && !b.exifKept; k++ {
-			if bytes.Equal(c.data, exifmeta.Minimal(k)) {
-				o = k
-			}
-		}
-		if o != 0 {
+		o, only := exifmeta.OrientationOnly(c.data)
+		if only && !b.exifKept {
 			b.exifKept = true
 			b.offer(0, o)
 			b.keepChunk(c, "PNG eXIf chunk (Orientation only)")

@@ -1,7 +1,6 @@
 package webpriff
 
 import (
-	"bytes"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -283,7 +282,7 @@ func get24(b []byte) uint32 { return uint32(b[0]) | uint32(b[1])<<8 | uint32(b[2
 // metaChunk classifies a chunk that is metadata or unknown (or misplaced).
 func (f *File) metaChunk(id string, pos int, p []byte, where string) {
 	if id == "EXIF" && where == whereUnknown && f.orient == 0 && f.ext {
-		if o := exifmeta.Orientation(p); o >= 1 && o <= 8 && bytes.Equal(p, exifmeta.Minimal(o)) {
+		if o, only := exifmeta.OrientationOnly(p); only {
 			// The minimal form a rebuild writes: kept, not a finding.
 			f.orient = o
 			f.add(pos, 8+len(p), container.Kept, "Orientation-only EXIF chunk")
