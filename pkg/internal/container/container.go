@@ -102,6 +102,15 @@ type File interface {
 	ICC() []byte
 }
 
+// Reparser is implemented by a File that can parse its own rebuild
+// without proving again the coded data it has already proven (a JPEG
+// rebuild carries the original's proven scans byte for byte). Verify uses
+// it; ParseRebuild must prove anything that is not byte-identical to what
+// its own Rebuild writes, so it is never weaker than the format's Parse.
+type Reparser interface {
+	ParseRebuild(out []byte) (File, error)
+}
+
 // Format is one registered container format.
 type Format struct {
 	// Name is the sniffed format name used in reports.
@@ -246,7 +255,13 @@ func SizeTag(n int) string {
 // lossless, and the orientation and ICC profile promised by keep are
 // kept. It returns the parsed output.
 func Verify(f Format, orig File, in meta.Inspection, out []byte, keep meta.Keep, lossless bool) (File, error) {
-	got, err := f.Parse(out)
+	var got File
+	var err error
+	if rp, ok := orig.(Reparser); ok {
+		got, err = rp.ParseRebuild(out)
+	} else {
+		got, err = f.Parse(out)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%w: output does not parse", ErrVerify)
 	}

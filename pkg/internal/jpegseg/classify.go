@@ -43,9 +43,9 @@ type classifier struct {
 
 	ranges      []container.Range
 	orientation int
-	// xmpOrientation is the tiff:Orientation of the first XMP packet
-	// holding one: the orientation when no Exif block has one.
-	xmpOrientation int
+	// xmpPackets are the standard XMP packets, read for a tiff:Orientation
+	// (the first one holding one) only when no Exif block has one.
+	xmpPackets [][]byte
 	jfif           *jfifFields
 	adobe          int // transform + 1 of the kept APP14 (0: none)
 	icc            []byte
@@ -124,9 +124,7 @@ func (c *classifier) run() {
 			}
 			exifSeen = true
 		case g.Marker == APP1 && bytes.HasPrefix(p, idXMP):
-			if c.xmpOrientation == 0 {
-				c.xmpOrientation = xmp.Orientation(p[len(idXMP):])
-			}
+			c.xmpPackets = append(c.xmpPackets, p[len(idXMP):])
 			c.metaSeg(g, "APP1 XMP", func(s *meta.Set) { _ = xmp.Inspect(p[len(idXMP):], pf+"APP1 XMP", s) })
 		case g.Marker == APP1 && bytes.HasPrefix(p, idExtXMP):
 			ext.add(p[len(idExtXMP):])
@@ -173,8 +171,11 @@ func (c *classifier) run() {
 			})
 		}
 	}
-	if c.orientation == 0 {
-		c.orientation = c.xmpOrientation
+	for _, x := range c.xmpPackets {
+		if c.orientation != 0 {
+			break
+		}
+		c.orientation = xmp.Orientation(x)
 	}
 	ext.finish(c.prefix, c.set)
 	if irbData != nil {

@@ -41,7 +41,29 @@ type file struct {
 // be rebuilt; an error wrapping container.ErrUnsupported means a coding
 // process photoscrub does not prove (arithmetic, lossless, hierarchical,
 // DNL). The File is safe for concurrent use.
-func Parse(data []byte) (container.File, error) {
+func Parse(data []byte) (container.File, error) { return parse(data, nil) }
+
+// ParseRebuild parses out, a rebuild of f (see container.Reparser): when
+// its coding segments (tables, frame and scan headers, scan data, in
+// order) are byte for byte those f's Rebuild writes, its scans are the
+// proven scans of f and are not decoded again; otherwise out is parsed and
+// proven like any file.
+func (f *file) ParseRebuild(out []byte) (container.File, error) {
+	if f.err != nil || f.p == nil {
+		return Parse(out)
+	}
+	s, err := Walk(out)
+	if err != nil {
+		return Parse(out)
+	}
+	want, err := Walk(f.appendCoding([]byte{0xFF, SOI}))
+	if err != nil || !sameCoding(s, want) {
+		return Parse(out)
+	}
+	return parse(out, &trust{ranOut: f.p.ranOut})
+}
+
+func parse(data []byte, tr *trust) (container.File, error) {
 	f := &file{}
 	var set meta.Set
 	s, err := Walk(data)
@@ -55,7 +77,7 @@ func Parse(data []byte) (container.File, error) {
 	if s.Truncated {
 		f.in.Warnings = append(f.in.Warnings, "image data truncated: no EOI marker (the rebuilt file ends the scan with one)")
 	}
-	p, perr := prove(data, s, nil)
+	p, perr := proveTrusting(data, s, nil, tr)
 	f.c = classifier{s: s, set: &set}
 	if p != nil {
 		f.p = p
@@ -74,12 +96,6 @@ func Parse(data []byte) (container.File, error) {
 	}
 	f.in.Findings = set.List()
 	f.ranges = append(f.c.ranges, f.codingRanges()...)
-	if !p.trusted {
-		// Remember the coding segments a rebuild writes (see cache.go).
-		if w, err := Walk(f.appendCoding([]byte{0xFF, SOI})); err == nil {
-			rememberProof(codingKey(w), p.ranOut)
-		}
-	}
 	if s.Trailer != nil {
 		f.ranges = append(f.ranges, container.Range{Off: s.End, Len: len(s.Trailer), Kind: container.Meta, Part: "after EOI"})
 	}

@@ -28,7 +28,8 @@ type proof struct {
 	htabs  []*huffTable
 	driUse map[int]bool // DRI segment index → a scan follows under it
 	ranOut bool
-	// trusted is set when the scans were found in the proof cache.
+	// trusted is set when the scans were not decoded because they are the
+	// proven scans of the file this one is a rebuild of (see ParseRebuild).
 	trusted bool
 }
 
@@ -74,6 +75,18 @@ func payloadOff(g Segment) int { return g.Offset + g.Fill + 4 }
 // prove decodes every scan of s (data is its input) with the tables of
 // pre (an abbreviated table-specification stream) loaded first.
 func prove(data []byte, s *Stream, pre *tableState) (*proof, error) {
+	return proveTrusting(data, s, pre, nil)
+}
+
+// trust says that the coding segments of a stream are byte for byte those
+// a rebuild of an already proven file writes: its scans are split at their
+// RSTn markers instead of being decoded again.
+type trust struct {
+	ranOut bool // the original's data ran out before a scan's last MCU
+}
+
+// proveTrusting is prove, decoding nothing when tr is not nil.
+func proveTrusting(data []byte, s *Stream, pre *tableState, tr *trust) (*proof, error) {
 	p := &proof{sofSeg: -1, driUse: map[int]bool{}}
 	st := tableState{driSeg: -1}
 	if pre != nil {
@@ -82,8 +95,7 @@ func prove(data []byte, s *Stream, pre *tableState) (*proof, error) {
 	}
 	var masks [][]uint64
 	work := 0
-	key := codingKey(s)
-	ranOut, trusted := cachedProof(key)
+	trusted := tr != nil
 	for i, g := range s.Segments {
 		switch {
 		case g.Marker == DQT || g.Marker == DHT:
@@ -131,7 +143,7 @@ func prove(data []byte, s *Stream, pre *tableState) (*proof, error) {
 		return nil, FormatError("no frame or no scan")
 	}
 	if trusted {
-		p.ranOut, p.trusted = ranOut, true
+		p.ranOut, p.trusted = tr.ranOut, true
 	}
 	return p, nil
 }

@@ -20,7 +20,9 @@ func TestProvenLengthGenerated(t *testing.T) {
 	}
 }
 
-func TestProofCache(t *testing.T) {
+// TestParseRebuild: a rebuild's scans are the original's proven scans and
+// are not decoded again; anything else is proven like any file.
+func TestParseRebuild(t *testing.T) {
 	orig := testimg.BuildCoded(testimg.CodedJPEG{Width: 97, Height: 67, Progressive: true, Restart: 3, Seed: 11, AfterMCU: []byte("x")})
 	f, err := Parse(orig)
 	if err != nil {
@@ -30,22 +32,27 @@ func TestProofCache(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, _ := Walk(out)
-	p, err := prove(out, s, nil)
-	if err != nil || !p.trusted {
-		t.Fatalf("rebuild not found in the proof cache: %v", err)
+	rp := f.(*file)
+	got, err := rp.ParseRebuild(out)
+	if err != nil || !got.(*file).p.trusted {
+		t.Fatalf("rebuild not recognised: %v", err)
 	}
-	// Any change to the coded bytes misses the cache and is decoded.
+	if u, err := container.Coverage(got.Map(), len(out)); err != nil || u != 0 {
+		t.Fatalf("trusted parse: %d unaccounted bytes, %v", u, err)
+	}
+	// Any change to the coded bytes is decoded again (and here fails).
 	bad := bytes.Clone(out)
 	bad[len(bad)-3] ^= 0x10
-	s, _ = Walk(bad)
-	if p, err := prove(bad, s, nil); err == nil && p.trusted {
+	if g, err := rp.ParseRebuild(bad); err == nil && g.(*file).p.trusted {
 		t.Fatal("a modified stream was trusted")
 	}
-	// A stream with slack is never trusted: its key is not a rebuild's.
-	s, _ = Walk(orig)
-	if p, _ := prove(orig, s, nil); p.trusted {
+	// The original itself (with slack) is not a rebuild: proven again.
+	if g, _ := rp.ParseRebuild(orig); g.(*file).p != nil && g.(*file).p.trusted {
 		t.Fatal("a stream with slack was trusted")
+	}
+	// A plain Parse never trusts.
+	if g, _ := Parse(out); g.(*file).p.trusted {
+		t.Fatal("Parse trusted a stream")
 	}
 }
 
