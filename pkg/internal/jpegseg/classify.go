@@ -46,10 +46,10 @@ type classifier struct {
 	// xmpPackets are the standard XMP packets, read for a tiff:Orientation
 	// (the first one holding one) only when no Exif block has one.
 	xmpPackets [][]byte
-	jfif           *jfifFields
-	adobe          int // transform + 1 of the kept APP14 (0: none)
-	icc            []byte
-	err            error
+	jfif       *jfifFields
+	adobe      int // transform + 1 of the kept APP14 (0: none)
+	icc        []byte
+	err        error
 }
 
 func (c *classifier) add(off, n int, k container.Kind, part string) {
