@@ -31,8 +31,8 @@ func TestRealToolOutputs(t *testing.T) {
 	}
 	tools := []struct {
 		name, tool, out string
-		args          []string
-		gps           bool // the tool carries the GPS over
+		args            []string
+		gps             bool // the tool carries the GPS over
 	}{
 		{"heif-enc", "heif-enc", "out.heic", []string{"-q", "90", "-o", filepath.Join(dir, "out.heic"), in}, true},
 		{"imagemagick png", "convert", "out.png", []string{in, filepath.Join(dir, "out.png")}, true},
