@@ -462,15 +462,15 @@ func TestUnsupported(t *testing.T) {
 	for name, c := range map[string]struct {
 		f    format.Format
 		data []byte
+		want error
 	}{
-		"webp": {format.WebP, testimg.WebP(testimg.WebPOptions{EXIF: testimg.EXIF(testimg.AllEXIF())})},
-		"heif": {format.HEIF, testimg.HEIF(testimg.HEIFOptions{})},
-		"avif": {format.AVIF, testimg.HEIF(testimg.HEIFOptions{})},
-		"raw":  {format.RAW, testimg.TIFF(testimg.TIFFOptions{})},
+		"animated webp": {format.WebP, testimg.WebP(testimg.WebPOptions{Animated: true}), ErrUnsupported},
+		"heif":          {format.HEIF, testimg.HEIF(testimg.HEIFOptions{}), ErrNoEncoder},
+		"raw":           {format.RAW, testimg.TIFF(testimg.TIFFOptions{}), ErrUnsupported},
 	} {
 		_, err := Reencode(context.Background(), c.f, c.data, Options{})
-		if !errors.Is(err, ErrUnsupported) {
-			t.Errorf("%s: err %v, want ErrUnsupported", name, err)
+		if !errors.Is(err, c.want) {
+			t.Errorf("%s: err %v, want %v", name, err, c.want)
 		}
 	}
 }
