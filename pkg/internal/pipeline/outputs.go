@@ -21,30 +21,44 @@ var errUpToDate = errors.New("output already up to date")
 // (errUpToDate, recorded clean); a differing one is refused (ErrExists)
 // unless Config.Overwrite, which replaces it atomically, keeping the
 // input's modification time.
-func (p *proc) commitOut(r *Result, name string, out []byte, snap safefile.Snapshot) (safefile.Result, error) {
+//
+// With group commit (Config.batched) a new name is staged: the returned
+// Staged is finished by the committer with its batch. An output that exists
+// already takes the per-file path below.
+func (p *proc) commitOut(r *Result, name string, out []byte, snap safefile.Snapshot) (safefile.Result, *safefile.Staged, error) {
 	r.Output = filepath.ToSlash(name)
-	res, err := p.out.Create(name, out, snap)
+	var res safefile.Result
+	var err error
+	if p.cfg.batched() {
+		var st *safefile.Staged
+		st, err = p.out.StageCreate(name, out, snap)
+		if err == nil {
+			return res, st, nil
+		}
+	} else {
+		res, err = p.out.Create(name, out, snap)
+	}
 	if !errors.Is(err, safefile.ErrExists) {
-		return res, err
+		return res, nil, err
 	}
 	same, cur, cerr := p.sameOutput(name, out)
 	switch {
 	case cerr != nil:
-		return res, err // cannot tell: refuse, as before
+		return res, nil, err // cannot tell: refuse, as before
 	case same:
-		return safefile.Result{}, errUpToDate
+		return safefile.Result{}, nil, errUpToDate
 	case !p.cfg.Overwrite:
-		return res, err
+		return res, nil, err
 	}
 	res, err = p.outReplace.Replace(name, out, safefile.SnapshotOf(cur))
 	if err != nil {
-		return res, err
+		return res, nil, err
 	}
 	if terr := p.out.FS.Chtimes(name, snap.ModTime, snap.ModTime); terr != nil {
 		res.Warnings = append(res.Warnings, safefile.WarnMtime)
 	}
 	res.Warnings = append(res.Warnings, "replaced a different existing output (--overwrite)")
-	return res, nil
+	return res, nil, nil
 }
 
 // sameOutput reports whether the regular file name under --out holds

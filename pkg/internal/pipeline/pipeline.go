@@ -46,6 +46,9 @@ type Config struct {
 	Reencode     bool
 	Quality      int
 	MaxDimension int
+	Format       OutFormat // --format: re-encode output format ("" keeps the input's); see reencode.go
+	Fit          FitSize   // --fit WxH: re-encode covers and centre-crops to exactly this size
+	Coefficients bool      // --coefficients: JPEG without resize keeps its DCT coefficients (reencode.go)
 	MaxPixels    int64
 	MemoryBudget int64 // bytes shared by re-encode decodes
 	Keep         meta.Keep
@@ -89,6 +92,14 @@ type Config struct {
 	// FS wraps the safe-commit filesystem of each root (tests inject faults
 	// here); nil means the real one.
 	FS func(safefile.FS) safefile.FS
+	// CommitBatch bounds the group commit of rewritten files (see
+	// commit.go); the zero value takes the defaults.
+	CommitBatch BatchLimits
+	// Flush, when set, is called by the fan-in goroutine after Sink was
+	// given the records of committed files (and nothing else is ready, or
+	// at least every Delay): it makes the report durable shortly after
+	// each batch. An error from it is fatal, as one from Sink.
+	Flush func() error
 }
 
 // Shard selects a deterministic part of the input (see ShardOf).
@@ -170,6 +181,12 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	defer stopRun()
 	g, gctx := errgroup.WithContext(runCtx)
 	window := cfg.Jobs * 4
+	if cfg.batched() {
+		// Staged files wait in the window for their batch: let a whole
+		// batch (and the next one) be in flight. A waiting file holds a
+		// Result, not its data.
+		window = max(window, 2*cfg.CommitBatch.withDefaults().Files)
+	}
 	type job struct {
 		seq int
 		c   walk.Candidate
@@ -219,6 +236,24 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	// long.
 	var fatal atomic.Pointer[error]
 	var wrote atomic.Int64 // outputs committed (or found up to date) so far
+	done := func(r *Result) {
+		if r != nil && (r.Status == StatusScrubbed || r.Status == StatusClean) {
+			wrote.Add(1)
+		}
+		if msg := p.mustStop(r, wrote.Load()); msg != "" {
+			err := fmt.Errorf("%w: %s", ErrFatal, msg)
+			fatal.CompareAndSwap(nil, &err)
+			stopRun()
+		}
+	}
+	// Staged files go through the committer (group commit); it is the
+	// last to send on results. Like results, commits holds the window.
+	commits := make(chan slot, window)
+	var sinkFailed atomic.Bool
+	go func() {
+		committer(commits, results, cfg.CommitBatch, sinkFailed.Load, done)
+		close(results)
+	}()
 	var wg sync.WaitGroup
 	for i := 0; i < cfg.Jobs; i++ {
 		wg.Add(1)
@@ -229,15 +264,12 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 				if gctx.Err() == nil {
 					r = p.guard(gctx, j.c, dedup)
 				}
+				if r != nil && r.staged != nil {
+					commits <- slot{j.seq, r}
+					continue
+				}
 				results <- slot{j.seq, r}
-				if r != nil && (r.Status == StatusScrubbed || r.Status == StatusClean) {
-					wrote.Add(1)
-				}
-				if msg := p.mustStop(r, wrote.Load()); msg != "" {
-					err := fmt.Errorf("%w: %s", ErrFatal, msg)
-					fatal.CompareAndSwap(nil, &err)
-					stopRun()
-				}
+				done(r)
 			}
 			if e := fatal.Load(); e != nil {
 				return *e
@@ -245,11 +277,20 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			return nil
 		})
 	}
-	go func() { wg.Wait(); close(results) }()
-	// Ordered fan-in: the only goroutine that calls Sink.
+	go func() { wg.Wait(); close(commits) }()
+	// Ordered fan-in: the only goroutine that calls Sink (and Flush).
 	var sinkErr error
 	pending := map[int]*Result{}
 	next := 0
+	unflushed := false // records of written files given to Sink, not flushed
+	lastFlush := time.Now()
+	flushDelay := cfg.CommitBatch.withDefaults().Delay
+	flush := func() {
+		if unflushed && sinkErr == nil && cfg.Flush != nil {
+			sinkErr = cfg.Flush()
+		}
+		unflushed, lastFlush = false, time.Now()
+	}
 	for s := range results {
 		pending[s.seq] = s.r
 		for {
@@ -267,11 +308,18 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			if err := cfg.Sink(r); err != nil {
 				sinkErr = err
 			}
+			if r.Method != "" && (r.Status == StatusScrubbed || r.Status == StatusClean) {
+				unflushed = true
+			}
 			if cfg.Progress != nil {
 				cfg.Progress.Done(r)
 			}
 		}
+		if unflushed && (len(results) == 0 || time.Since(lastFlush) >= flushDelay) {
+			flush()
+		}
 		if sinkErr != nil {
+			sinkFailed.Store(true)
 			break
 		}
 	}
@@ -293,15 +341,20 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			}
 		}
 	}
+	flush()
 	if sinkErr != nil {
+		sinkFailed.Store(true)
 		// Stop the walker and workers, drain so they can finish, then
 		// report the sink failure.
 		stopRun()
+		drained := make(chan struct{})
 		go func() {
 			for range results {
 			}
+			close(drained)
 		}()
 		_ = g.Wait()
+		<-drained // the committer has finished (or aborted) its last batch
 		return sum, fmt.Errorf("%w: report: %v", ErrFatal, sinkErr)
 	}
 	err = g.Wait()

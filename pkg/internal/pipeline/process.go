@@ -10,6 +10,7 @@ import (
 	"io"
 	"os"
 	"path"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -201,6 +202,12 @@ func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result
 		return &r
 	}
 	data, fi, err := readFile(root.Root, c)
+	if data != nil && !p.cfg.Reencode {
+		// Nothing keeps data once the file is done: lossless outputs are
+		// written (or staged) before file returns. Re-encode is left out:
+		// its decoders may still run after an abandoned file.
+		defer putBuf(data)
+	}
 	if err != nil {
 		var e *readError
 		if errors.As(err, &e) {
@@ -275,20 +282,16 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 	if len(in.Findings) > 0 || !p.cfg.Keep.ICC || !p.cfg.Keep.Orientation || p.cfg.Reencode {
 		var err error
 		if p.cfg.Reencode {
-			r.Method = "reencode"
-			var res reencode.Result
-			res, err = reencode.Reencode(ctx, f, data, reencode.Options{
-				Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
-				Orientation: in.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
-				MaxBytes: p.cfg.MaxPixels * 12,
-				ICC:      keptICC(parsed, p.cfg.Keep),
-			})
-			if err == nil {
-				r.Warnings = append(r.Warnings, res.Warnings...)
-				out = res.Data
-				vkeep := p.cfg.Keep
-				vkeep.ICC = vkeep.ICC && res.ICCKept // said in a warning
-				err = parsed.Verify(out, vkeep, false)
+			// reencode.go: formats, --format, --fit, the HEIF fallback.
+			var newRel string
+			out, newRel, err = p.reencodeFile(ctx, c.Rel, f, data, parsed, r)
+			if err != nil {
+				return reencodeFailure(r, f, err)
+			}
+			if newRel != "" && p.cfg.InPlace {
+				r.Output = newRel // commitRenamed writes it and removes the original
+			} else if newRel != "" {
+				c.Rel = newRel // the --out name follows the format (c is this call's copy)
 			}
 		} else {
 			r.Method = "lossless"
@@ -305,8 +308,12 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 	}
 	changed := !bytes.Equal(out, data)
 	r.SizeAfter = int64(len(out))
-	sum := sha256.Sum256(out)
-	r.SHA256After = hex.EncodeToString(sum[:])
+	if changed {
+		sum := sha256.Sum256(out)
+		r.SHA256After = hex.EncodeToString(sum[:])
+	} else {
+		r.SHA256After = r.SHA256Before // hashed once
+	}
 	if p.cfg.DryRun {
 		if !changed {
 			r.Status = StatusClean
@@ -334,9 +341,24 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 				return commitFailure(r, berr)
 			}
 		}
+		if r.Output != "" && r.Output != c.Rel { // --format renamed it (reencode.go)
+			return p.commitRenamed(r, c, r.Output, out, snap, changed)
+		}
+		if p.cfg.batched() {
+			// Group commit: the committer makes it durable with its batch.
+			st, err := p.inPlace[c.Root].StageReplace(c.Rel, out, snap)
+			if err != nil {
+				return commitFailure(r, err)
+			}
+			return staged(r, st, changed)
+		}
 		res, err = p.inPlace[c.Root].Replace(c.Rel, out, snap)
 	default:
-		res, err = p.commitOut(r, p.outPrefix[c.Root]+c.Rel, out, snap)
+		var st *safefile.Staged
+		res, st, err = p.commitOut(r, p.outPrefix[c.Root]+c.Rel, out, snap)
+		if st != nil {
+			return staged(r, st, changed)
+		}
 	}
 	r.Preserved, r.Warnings = res.Preserved, append(r.Warnings, res.Warnings...)
 	if err != nil {
@@ -346,6 +368,29 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		r.Status = StatusScrubbed
 	} else {
 		r.Status = StatusClean
+	}
+	return r
+}
+
+// staged marks r as waiting for its batch's commit: its status is what it
+// will be once committed (finishStaged decides).
+func staged(r *Result, st *safefile.Staged, changed bool) *Result {
+	r.staged = st
+	if changed {
+		r.Status = StatusScrubbed
+	} else {
+		r.Status = StatusClean
+	}
+	return r
+}
+
+// finishStaged completes r from its batch's outcome.
+func finishStaged(r *Result) *Result {
+	res, err := r.staged.Result()
+	r.staged = nil
+	r.Preserved, r.Warnings = res.Preserved, append(r.Warnings, res.Warnings...)
+	if err != nil {
+		return commitFailure(r, err)
 	}
 	return r
 }
@@ -435,12 +480,44 @@ func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
 		return nil, nil, &readError{ReasonSymlink, "file was replaced between walk and open"}
 	}
 	size := fi.Size()
-	buf := make([]byte, 0, size+1)
+	buf := getBuf(size + 1)
 	buf, err = readAll(f, buf, size)
 	if err != nil {
+		putBuf(buf)
 		return nil, nil, ioError("cannot read the file", err)
 	}
 	return buf, fi, nil
+}
+
+// Read buffers are reused across files (an ID card is ~90 KB: allocating
+// one per file is most of the garbage a scan makes). Buffers above
+// maxPooled are left to the GC, so the pool never pins a large photo.
+var bufPool sync.Pool
+
+const maxPooled = 4 << 20
+
+// getBuf returns an empty buffer with room for n bytes.
+func getBuf(n int64) []byte {
+	if n <= maxPooled {
+		if b, ok := bufPool.Get().(*[]byte); ok {
+			if int64(cap(*b)) >= n {
+				return (*b)[:0]
+			}
+			bufPool.Put(b)
+		}
+		// Round up so that files of similar sizes share buffers.
+		return make([]byte, 0, max(n, 64<<10)+n/4)
+	}
+	return make([]byte, 0, n)
+}
+
+// putBuf gives b back for another file; the caller must not use it again.
+func putBuf(b []byte) {
+	if cap(b) > maxPooled || cap(b) == 0 {
+		return
+	}
+	b = b[:0]
+	bufPool.Put(&b)
 }
 
 func readAll(r io.Reader, buf []byte, size int64) ([]byte, error) {

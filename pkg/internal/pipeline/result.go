@@ -3,6 +3,7 @@ package pipeline
 import (
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
@@ -68,6 +69,9 @@ type Result struct {
 	// cause is the OS reason of a commit or read failure
 	// (safefile.Cause), for deciding whether the run must stop.
 	cause string
+	// staged is the output waiting for its group commit (see commit.go);
+	// nil once committed.
+	staged *safefile.Staged
 }
 
 // HasCategory reports whether the result has a finding of category c.

@@ -106,7 +106,7 @@ func (c *Committer) Replace(name string, data []byte, snap Snapshot) (Result, er
 		return c.rewrite(name, data, snap)
 	}
 	var res Result
-	tmp, err := c.writeTemp(name, data, snap, attrsAll, !c.FreshTimes, int64(len(data)), &res)
+	tmp, _, err := c.writeTemp(name, data, snap, attrsAll, !c.FreshTimes, int64(len(data)), false, &res)
 	if err != nil {
 		return Result{}, err
 	}
@@ -122,15 +122,17 @@ func (c *Committer) Replace(name string, data []byte, snap Snapshot) (Result, er
 
 // writeTemp creates, fills, fsyncs and closes a temp file next to name and
 // returns its name. On error nothing is left behind. need is the free space
-// required (before the margin).
-func (c *Committer) writeTemp(name string, data []byte, snap Snapshot, a attrs, times bool, need int64, res *Result) (_ string, err error) {
+// required (before the margin). With open, the temp is neither synced nor
+// closed: its handle is returned for a batch to sync (see Stage*), and the
+// times are set (by name) before that sync so that they are durable too.
+func (c *Committer) writeTemp(name string, data []byte, snap Snapshot, a attrs, times bool, need int64, open bool, res *Result) (_ string, _ File, err error) {
 	dir := filepath.Dir(name)
 	if err := c.checkSpace(dir, name, need); err != nil {
-		return "", err
+		return "", nil, err
 	}
 	f, tmp, err := c.createTemp(dir, filepath.Base(name))
 	if err != nil {
-		return "", newError("create temp", name, nil, err)
+		return "", nil, newError("create temp", name, nil, err)
 	}
 	defer func() {
 		if err != nil {
@@ -145,25 +147,27 @@ func (c *Committer) writeTemp(name string, data []byte, snap Snapshot, a attrs, 
 		err = io.ErrShortWrite
 	}
 	if err != nil {
-		return "", newError("write temp", name, nil, err)
+		return "", nil, newError("write temp", name, nil, err)
 	}
 	if err := c.copyAttrs(f, name, snap, a, res); err != nil {
-		return "", err
+		return "", nil, err
 	}
-	if err := f.Sync(); err != nil {
-		return "", newError("sync temp", name, nil, err)
-	}
-	err, f = f.Close(), nil
-	if err != nil {
-		return "", newError("close temp", name, nil, err)
+	if !open {
+		if err := f.Sync(); err != nil {
+			return "", nil, newError("sync temp", name, nil, err)
+		}
+		err, f = f.Close(), nil
+		if err != nil {
+			return "", nil, newError("close temp", name, nil, err)
+		}
 	}
 	if times {
 		if err := c.FS.Chtimes(tmp, snap.atime(), snap.ModTime); err != nil {
-			return "", newError("set times on temp", name, nil, err)
+			return "", nil, newError("set times on temp", name, nil, err)
 		}
 		res.preserve(PreservedMtime)
 	}
-	return tmp, nil
+	return tmp, f, nil
 }
 
 // copyAttrs applies owner, xattrs and mode (last) to the open temp.

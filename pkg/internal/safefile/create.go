@@ -48,7 +48,7 @@ func (c *Committer) create(name string, data []byte, snap Snapshot, a attrs, tim
 		return Result{}, err
 	}
 	var res Result
-	tmp, err := c.writeTemp(name, data, snap, a, times, int64(len(data)), &res)
+	tmp, _, err := c.writeTemp(name, data, snap, a, times, int64(len(data)), false, &res)
 	if err != nil {
 		return Result{}, err
 	}

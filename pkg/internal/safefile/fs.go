@@ -113,6 +113,18 @@ func (r rootFS) SyncDir(name string) error {
 	return err
 }
 
+// SyncFS flushes the whole file system of the root at once (Linux
+// syncfs(2)); Commit uses it, where an FS has it, instead of one fsync per
+// file and per directory (see batch.go).
+func (r rootFS) SyncFS() error {
+	d, err := r.r.Open(".")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return syncFS(d)
+}
+
 func (r rootFS) FreeBytes(name string) (uint64, error) {
 	d, err := r.r.Open(name)
 	if err != nil {

@@ -21,7 +21,7 @@ func (c *Committer) rewrite(name string, data []byte, snap Snapshot) (Result, er
 	if grow := int64(len(data)) - snap.Size; grow > 0 {
 		need += grow
 	}
-	tmp, err := c.writeTemp(name, data, snap, attrsNone, false, need, &res)
+	tmp, _, err := c.writeTemp(name, data, snap, attrsNone, false, need, false, &res)
 	if err != nil {
 		return Result{}, err
 	}

@@ -1,6 +1,7 @@
 package xmp
 
 import (
+	"bytes"
 	"strings"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
@@ -55,6 +56,9 @@ func Inspect(packet []byte, where string, set *meta.Set) error {
 // GUID is an identifier: callers use it to link segments and must never put
 // it in a finding.
 func ExtendedGUID(packet []byte) (string, bool) {
+	if !mayHold(packet, "HasExtendedXMP") {
+		return "", false
+	}
 	w := newWalker(nil)
 	_ = parse(packet, w) // a GUID seen before a syntax error is still valid
 	g := strings.TrimSpace(w.guid)
@@ -71,9 +75,31 @@ func ExtendedGUID(packet []byte) (string, bool) {
 // value seen before a syntax error is still returned. Format packages use
 // it to keep the orientation of a file whose only orientation is in XMP.
 func Orientation(packet []byte) int {
+	if !mayHold(packet, "Orientation") {
+		return 0
+	}
 	w := newWalker(nil)
 	_ = parse(packet, w)
 	return w.orient
+}
+
+// mayHold is the cheap pre-pass of Orientation and ExtendedGUID: a packet
+// whose text does not contain the local name cannot hold the property, so
+// the full parse is skipped. It is exact, not a heuristic: XML names admit
+// no character references, and every encoding the parser accepts is ASCII
+// compatible once toUTF8 ran (UTF-16 and UTF-32 are converted first).
+func mayHold(packet []byte, local string) bool {
+	if len(packet) > maxPacket {
+		return false // parse refuses it anyway
+	}
+	if bytes.Contains(packet, []byte(local)) {
+		return true
+	}
+	if len(packet) < 2 || packet[0] != 0 && packet[1] != 0 && packet[0] != 0xFE && packet[0] != 0xFF {
+		return false // toUTF8 keeps ASCII bytes as they are
+	}
+	doc, err := toUTF8(packet) // UTF-16 or UTF-32
+	return err == nil && bytes.Contains(doc, []byte(local))
 }
 
 func parse(packet []byte, w *walker) error {

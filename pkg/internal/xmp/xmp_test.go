@@ -259,3 +259,34 @@ func TestLimits(t *testing.T) {
 		}
 	})
 }
+
+// TestPrePassExact: the pre-pass of Orientation and ExtendedGUID never
+// hides a property the full parse finds, in every accepted encoding.
+func TestPrePassExact(t *testing.T) {
+	const doc = `<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description xmlns:t="http://ns.adobe.com/tiff/1.0/" xmlns:n="http://ns.adobe.com/xmp/note/" t:Orientation="6" n:HasExtendedXMP="0123456789abcdef0123456789ABCDEF"/></rdf:RDF></x:xmpmeta>`
+	enc := map[string][]byte{"utf-8": []byte(doc), "bom": append([]byte{0xEF, 0xBB, 0xBF}, doc...)}
+	var le16, be16, le32 []byte
+	for _, r := range doc {
+		le16 = append(le16, byte(r), 0)
+		be16 = append(be16, 0, byte(r))
+		le32 = append(le32, byte(r), 0, 0, 0)
+	}
+	enc["utf-16le"], enc["utf-16be"], enc["utf-32le"] = le16, be16, le32
+	enc["utf-16le-bom"] = append([]byte{0xFF, 0xFE}, le16...)
+	for name, p := range enc {
+		if o := Orientation(p); o != 6 {
+			t.Errorf("%s: orientation %d, want 6", name, o)
+		}
+		if g, ok := ExtendedGUID(p); !ok || g != "0123456789abcdef0123456789ABCDEF" {
+			t.Errorf("%s: GUID %q %v", name, g, ok)
+		}
+		w := newWalker(nil)
+		_ = parse(p, w)
+		if w.orient != 6 {
+			t.Errorf("%s: the full parse itself finds %d", name, w.orient)
+		}
+	}
+	if Orientation([]byte(`<x:xmpmeta xmlns:x="adobe:ns:meta/"/>`)) != 0 {
+		t.Error("orientation without the property")
+	}
+}

@@ -1,0 +1,10 @@
+//go:build !linux
+
+package safefile
+
+import (
+	"errors"
+	"os"
+)
+
+func syncFS(*os.File) error { return errors.ErrUnsupported }
