@@ -50,6 +50,7 @@ func TestScripts(t *testing.T) {
 			"mountro":       cmdMountRO,
 			"seal":          cmdSeal,
 			"barsane":       cmdBarSane,
+			"arrival":       cmdArrival, // serve and watch helpers (arrival_test.go)
 			"truncjpeg": func(ts *testscript.TestScript, neg bool, args []string) {
 				b, err := testimg.JPEG(testimg.JPEGOptions{GPS: true})
 				ts.Check(err)

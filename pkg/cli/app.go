@@ -102,7 +102,10 @@ func newApp(stdout, stderr io.Writer) *ucli.App {
 		UseShortOptionHandling: false,
 		ExitErrHandler:         func(*ucli.Context, error) {},
 		OnUsageError:           onUsageError,
-		Commands:               []*ucli.Command{scanCommand(), scrubCommand(), reportCommand(), completionCommand(), manCommand()},
+		Commands: []*ucli.Command{scanCommand(), scrubCommand(), reportCommand(), completionCommand(), manCommand(),
+			serveCommand(),
+			watchCommand(),
+		},
 		Action: func(c *ucli.Context) error {
 			if c.NArg() > 0 {
 				return usagef("unknown command %q%s; use 'photoscrub scan PATH...' or 'photoscrub scrub --out DIR PATH...'",

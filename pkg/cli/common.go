@@ -235,6 +235,14 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 		}
 		return nil
 	}
+	cfg.Flush = func() error { // after each group commit's records
+		for _, w := range writers {
+			if err := w.Sync(); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	sum, err := pipeline.Run(ctx, cfg)
 	if bar != nil {
 		bar.finish()

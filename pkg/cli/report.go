@@ -25,15 +25,21 @@ func reportCommand() *ucli.Command {
 			{
 				Name:      "verify",
 				Usage:     "recompute a report's hash chain (and signature) and name the first bad record",
-				ArgsUsage: "REPORT",
-				UsageText: "photoscrub report verify [--pubkey FILE] REPORT\n\n" +
+				ArgsUsage: "REPORT...",
+				UsageText: "photoscrub report verify [--pubkey FILE] REPORT...\n\n" +
 					"Examples:\n" +
 					"   photoscrub report verify audit.jsonl\n" +
-					"   photoscrub report verify --pubkey dpo.pub audit.jsonl",
+					"   photoscrub report verify --pubkey dpo.pub audit.jsonl\n" +
+					"   photoscrub report verify serve-000001.jsonl serve-000002.jsonl   (a rotated series)",
 				Flags: []ucli.Flag{&ucli.StringFlag{Name: "pubkey", Usage: "check the seal signature with the Ed25519 public key in `FILE`"}},
 				Action: func(c *ucli.Context) error {
+					if c.NArg() > 1 || c.NArg() == 1 && isSeriesName(c.Args().First()) {
+						// A rotated series from serve or watch: every file and the
+						// chain between them.
+						return runVerifySeries(c, c.Args().Slice(), c.String("pubkey"))
+					}
 					if c.NArg() != 1 {
-						return usagef("usage: photoscrub report verify [--pubkey FILE] REPORT")
+						return usagef("usage: photoscrub report verify [--pubkey FILE] REPORT...")
 					}
 					return runVerify(c, c.Args().First(), c.String("pubkey"))
 				},

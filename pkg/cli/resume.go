@@ -40,8 +40,11 @@ func loadResume(path string, roots []string) (resumeSet, error) {
 		return nil, fmt.Errorf("%s: cannot open the report to resume%s", path, because(err))
 	}
 	defer f.Close()
+	// Verify's error is non-nil for any report that is not sealed: a run
+	// killed without a seal (kill -9, power loss) is resumable, so only
+	// the Problem decides.
 	res, err := report.Verify(f, nil)
-	if err != nil || (res.Problem != "" && !strings.HasPrefix(res.Problem, "not sealed")) {
+	if (err != nil && res.Problem == "") || (res.Problem != "" && !strings.HasPrefix(res.Problem, "not sealed")) {
 		return nil, fmt.Errorf("%s: report does not verify (%s); refusing to resume from it", path, res.Problem)
 	}
 	if _, err := f.Seek(0, io.SeekStart); err != nil {

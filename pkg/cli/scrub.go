@@ -5,8 +5,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"image"
 	"io"
 	"path"
+	"strconv"
 	"strings"
 
 	ucli "github.com/urfave/cli/v2"
@@ -25,6 +27,9 @@ type scrubOptions struct {
 	Mode         string
 	Quality      int
 	MaxDimension int
+	Format       string      // --format: jpeg, png, webp, avif ("" keeps the input's)
+	Fit          image.Point // --fit WxH (zero: off)
+	Coefficients bool        // --coefficients: JPEG without resize keeps its DCT coefficients
 	MemoryBudget int64
 	DryRun       bool
 	Keep         meta.Keep
@@ -59,6 +64,9 @@ func scrubCommand() *ucli.Command {
 			&ucli.StringFlag{Name: "keep", Value: "orientation,icc", Usage: "what a lossless scrub keeps besides pixels: orientation, icc, both (comma-separated) or none"},
 			&ucli.IntFlag{Name: "quality", Value: 92, Usage: "JPEG quality for --mode reencode (1-100)"},
 			&ucli.IntFlag{Name: "max-dimension", Usage: "with --mode reencode, fit images within `N`×N pixels (0: keep size)"},
+			&ucli.StringFlag{Name: "format", Usage: "with --mode reencode, write every image as `FORMAT`: jpeg, png, webp or avif (the extension follows; default: the input's format, HEIC falls back to lossless)"},
+			&ucli.BoolFlag{Name: "coefficients", Usage: "with --mode reencode, JPEG to JPEG without --fit or --max-dimension keeps the DCT coefficients (like jpegtran -copy none -optimize): every coded byte regenerated, no generation loss, faster; --quality does not apply"},
+			&ucli.StringFlag{Name: "fit", Usage: "with --mode reencode, scale to cover `WxH` and crop the centre to exactly that size (e.g. 600x800)"},
 			&ucli.Int64Flag{Name: "memory-budget", Value: pipeline.DefaultMemoryBudget, Usage: "bytes of decoded pixels all re-encode workers may hold at once (a larger image waits and runs alone)"},
 			&ucli.StringFlag{Name: "hardlinks", Value: "refuse", Usage: "files with several hard links: refuse (report them) or rewrite (clean the shared inode in place)"},
 			&ucli.BoolFlag{Name: "force", Usage: "also rewrite read-only files"},
@@ -76,7 +84,11 @@ func scrubCommand() *ucli.Command {
 				Quality: c.Int("quality"), MaxDimension: c.Int("max-dimension"), MemoryBudget: c.Int64("memory-budget"),
 				DryRun: c.Bool("dry-run"), Hardlinks: c.String("hardlinks"), Force: c.Bool("force"),
 				BackupDir: c.String("backup-dir"), CleanStale: c.Bool("clean-stale"), Xattrs: c.Bool("xattrs"),
-				Overwrite: c.Bool("overwrite"),
+				Overwrite: c.Bool("overwrite"), Format: c.String("format"),
+				Coefficients: c.Bool("coefficients"),
+			}
+			if err := o.parseReencode(c.String("fit")); err != nil {
+				return err
 			}
 			if err := o.validate(c.String("keep")); err != nil {
 				return err
@@ -141,6 +153,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 	cfg := pipeline.Config{
 		Roots: opts.Paths, Scrub: true, DryRun: opts.DryRun, InPlace: opts.InPlace, OutDir: opts.OutDir,
 		Reencode: opts.Mode == "reencode", Quality: opts.Quality, MaxDimension: opts.MaxDimension,
+		Format: pipeline.OutFormat(opts.Format), Fit: opts.Fit, Coefficients: opts.Coefficients,
 		MaxPixels: opts.MaxPixels, MemoryBudget: opts.MemoryBudget, Keep: opts.Keep, Jobs: opts.Jobs,
 		Exclude: opts.Exclude, FileTimeout: opts.FileTimeout, MaxFileSize: opts.MaxFileSize, Force: opts.Force,
 		BackupDir: opts.BackupDir, CleanStale: opts.CleanStale, Xattrs: opts.Xattrs, Overwrite: opts.Overwrite,
@@ -159,6 +172,34 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 		Hardlinks: opts.Hardlinks, Force: opts.Force, Overwrite: opts.Overwrite,
 	})
 	return run(ctx, opts.commonOptions, cfg, hdr, stdout, stderr)
+}
+
+// parseReencode checks --format and parses --fit (re-encode options).
+func (o *scrubOptions) parseReencode(fit string) error {
+	paths := strings.Join(quoteAll(o.Paths), " ")
+	switch o.Format {
+	case "", "jpeg", "png", "webp", "avif":
+	case "jpg":
+		o.Format = "jpeg"
+	default:
+		return usagef("--format must be jpeg, png, webp or avif, e.g. photoscrub scrub --mode reencode --format jpeg --out cleaned %s", paths)
+	}
+	if fit != "" {
+		w, h, ok := strings.Cut(strings.ToLower(fit), "x")
+		wi, werr := strconv.Atoi(w)
+		hi, herr := strconv.Atoi(h)
+		if !ok || werr != nil || herr != nil || wi < 1 || hi < 1 || wi > 65535 || hi > 65535 {
+			return usagef("--fit takes WIDTHxHEIGHT in pixels, e.g. photoscrub scrub --mode reencode --fit 600x800 --out cleaned %s", paths)
+		}
+		o.Fit = image.Pt(wi, hi)
+	}
+	if (o.Format != "" || o.Fit != image.Point{} || o.Coefficients) && o.Mode != "reencode" {
+		return usagef("--format, --fit and --coefficients re-encode the pixels: add --mode reencode, e.g. photoscrub scrub --mode reencode --format jpeg --out cleaned %s", paths)
+	}
+	if o.Fit != (image.Point{}) && o.MaxDimension > 0 {
+		return usagef("--fit and --max-dimension exclude each other (--fit gives the exact size)")
+	}
+	return nil
 }
 
 func newRunID() string {

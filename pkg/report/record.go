@@ -70,12 +70,16 @@ const (
 	ReasonDecode            Reason = "decode"             // pixels do not decode (re-encode mode)
 	ReasonStaleTemp         Reason = "stale-temp"         // a temp file left by an earlier, killed run
 	ReasonOutsideRoot       Reason = "outside-root"       // a listed path that leaves its root (--files-from)
+	ReasonUnauthorized      Reason = "unauthorized"       // serve: missing or wrong bearer token
+	ReasonOverloaded        Reason = "overloaded"         // serve: the bounded queue was full
+	ReasonBadRequest        Reason = "bad-request"        // serve: a request photoscrub cannot act on (parameters, method)
 )
 
 var reasons = []Reason{ReasonSymlink, ReasonNotRegular, ReasonHardlinked, ReasonReadOnly,
 	ReasonDuplicate, ReasonTooLarge, ReasonChanged, ReasonPermission, ReasonIO, ReasonNoSpace,
 	ReasonParse, ReasonVerify, ReasonTimeout, ReasonPanic, ReasonInterrupted, ReasonUnsupportedFormat,
-	ReasonNotImage, ReasonExists, ReasonDecode, ReasonStaleTemp, ReasonOutsideRoot}
+	ReasonNotImage, ReasonExists, ReasonDecode, ReasonStaleTemp, ReasonOutsideRoot,
+	ReasonUnauthorized, ReasonOverloaded, ReasonBadRequest}
 
 // Verification values of File.Verification.
 const (
@@ -216,7 +220,7 @@ type Header struct {
 	Schema   string   `json:"schema"`
 	RunID    string   `json:"run_id"`
 	Tool     Tool     `json:"tool"`
-	Command  string   `json:"command"` // "scan", "scrub" or "merge"
+	Command  string   `json:"command"` // "scan", "scrub", "merge", "serve" or "watch"
 	Options  Settings `json:"options"`
 	Start    string   `json:"start"` // UTC, RFC 3339 with nanoseconds
 	Operator string   `json:"operator"`
@@ -224,6 +228,11 @@ type Header struct {
 	Roots    []string `json:"roots"`
 	// Merged lists the run IDs of the reports a merged report combines.
 	Merged []string `json:"merged,omitempty"`
+	// PrevReport, in a rotated series (serve, watch), is the chain head of
+	// the previous file of the series: its seal's hash, or the hash of its
+	// last intact line when it was never sealed. Empty for the first file
+	// and for reports that are not part of a series.
+	PrevReport string `json:"prev_report,omitempty"`
 }
 
 // File is the record of one file, written in walk order. Findings and
@@ -252,6 +261,9 @@ type File struct {
 	Warnings     []string       `json:"warnings"`
 	Error        string         `json:"error,omitempty"`
 	DurationMS   float64        `json:"duration_ms"`
+	// Client is the name of the authenticated client of a serve request
+	// (from --token-file), never the token; empty otherwise.
+	Client string `json:"client,omitempty"`
 }
 
 // StatusCounts counts files per status.

@@ -92,17 +92,17 @@ func newWriter(w io.Writer, h Header, opts Options, verbatim bool) (*Writer, err
 		return nil, errors.New("report: redaction key shorter than 16 bytes")
 	}
 	switch h.Command {
-	case "scan", "scrub", "merge":
+	case "scan", "scrub", "merge", "serve", "watch":
 	default:
-		return nil, fmt.Errorf("report: command %q is not scan, scrub or merge", cleanText(h.Command, 32))
+		return nil, fmt.Errorf("report: command %q is not scan, scrub, merge, serve or watch", cleanText(h.Command, 32))
 	}
 	if h.Options.Mode != "lossless" && h.Options.Mode != "reencode" {
 		return nil, fmt.Errorf("report: mode %q is not lossless or reencode", cleanText(h.Options.Mode, 32))
 	}
 	switch h.Options.Output {
-	case "report-only", "out-dir", "in-place":
+	case "report-only", "out-dir", "in-place", "response":
 	default:
-		return nil, fmt.Errorf("report: output %q is not report-only, out-dir or in-place", cleanText(h.Options.Output, 32))
+		return nil, fmt.Errorf("report: output %q is not report-only, out-dir, in-place or response", cleanText(h.Options.Output, 32))
 	}
 	if h.RunID == "" {
 		var b [16]byte
@@ -239,12 +239,12 @@ func (w *Writer) prepare(f *File) (*File, error) {
 		return nil, err
 	}
 	r.Path = w.redact("path", r.Root, r.Path)
-	r.FormatNote = cleanText(r.FormatNote, maxText)
-	r.Error = cleanText(r.Error, maxText)
-	r.Findings = cleanFindings(r.Findings)
-	r.Removed = cleanFindings(r.Removed)
-	r.Warnings = cleanList(r.Warnings, maxText)
-	r.Preserved = cleanList(r.Preserved, 32)
+	r.FormatNote = cleanTextFast(r.FormatNote, maxText)
+	r.Error = cleanTextFast(r.Error, maxText)
+	r.Findings = cleanFindingsFast(r.Findings)
+	r.Removed = cleanFindingsFast(r.Removed)
+	r.Warnings = cleanListFast(r.Warnings, maxText)
+	r.Preserved = cleanListFast(r.Preserved, 32)
 	if math.IsNaN(r.DurationMS) || r.DurationMS < 0 {
 		r.DurationMS = 0
 	}
@@ -319,6 +319,21 @@ func (w *Writer) emit(v any) error {
 	w.prev = lineHash(b)
 	w.seq++
 	return nil
+}
+
+// Sync makes every record written so far durable (fsync, when the
+// underlying writer has Sync). The pipeline calls it after the records of
+// each group commit, so that a file recorded as scrubbed is on disk with
+// its record shortly after its batch; a Sync error is sticky, as a write
+// error.
+func (w *Writer) Sync() error {
+	if w.err != nil {
+		return w.err
+	}
+	if w.closed {
+		return errors.New("report: Sync after Close")
+	}
+	return w.sync()
 }
 
 func (w *Writer) sync() error {
@@ -431,4 +446,59 @@ func utcTime(s string) (string, error) {
 		}
 	}
 	return t.UTC().Format(time.RFC3339Nano), nil
+}
+
+// plain reports whether s is printable ASCII of at most max bytes: what
+// cleanText returns unchanged. The fast paths below skip cleanText's copy
+// (and its allocations) for the common case; the output is the same.
+func plain(s string, max int) bool {
+	if len(s) > max {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e {
+			return false
+		}
+	}
+	return true
+}
+
+func cleanTextFast(s string, max int) string {
+	if plain(s, max) {
+		return s
+	}
+	return cleanText(s, max)
+}
+
+// cleanListFast is cleanList; a list already clean is returned as is (a
+// nil list as an empty one, as cleanList does).
+func cleanListFast(l []string, max int) []string {
+	if l == nil || len(l) > maxList {
+		return cleanList(l, max)
+	}
+	for _, x := range l {
+		if !plain(x, max) {
+			return cleanList(l, max)
+		}
+	}
+	return l
+}
+
+// cleanFindingsFast is cleanFindings; findings already clean are returned
+// as they are (never modified afterwards).
+func cleanFindingsFast(l []meta.Finding) []meta.Finding {
+	if l == nil {
+		return cleanFindings(l)
+	}
+	for _, f := range l {
+		if f.Tags == nil || !plain(f.Where, maxText) {
+			return cleanFindings(l)
+		}
+		for _, t := range f.Tags {
+			if !plain(t, maxText) {
+				return cleanFindings(l)
+			}
+		}
+	}
+	return l
 }
