@@ -5,7 +5,6 @@ import (
 	"compress/flate"
 	"compress/zlib"
 	"encoding/binary"
-	"encoding/xml"
 	"io"
 	"strconv"
 	"strings"
@@ -83,9 +82,9 @@ func (f *file) classifyRemoved(it *item, r string) (orient int, kept bool) {
 			set.Add(meta.Unparsed, w)
 			return 0, false
 		}
-		if r == rXMP || looksXMP(d) {
+		if r == rXMP || xmp.IsPacket(d) {
 			_ = xmp.Inspect(d, where(it.id, rXMP), set)
-			return xmpOrientation(d), false
+			return xmp.Orientation(d), false
 		}
 		set.Add(meta.Other, w)
 	case rThumb, rImage:
@@ -136,51 +135,7 @@ func decode(d []byte, enc string) ([]byte, error) {
 	return out, nil
 }
 
-// looksXMP reports whether d holds an XMP packet or RDF document.
-func looksXMP(d []byte) bool {
-	return bytes.Contains(d, []byte("<x:xmpmeta")) || bytes.Contains(d, []byte("rdf:RDF")) ||
-		bytes.Contains(d, []byte("<?xpacket"))
-}
-
 const nsTIFF = "http://ns.adobe.com/tiff/1.0/"
-
-// xmpOrientation returns tiff:Orientation (1..8) of an XMP packet, in
-// attribute or element form, or 0.
-func xmpOrientation(d []byte) int {
-	if !bytes.Contains(d, []byte("Orientation")) {
-		return 0
-	}
-	dec := xml.NewDecoder(bytes.NewReader(d))
-	dec.Strict = false
-	dec.CharsetReader = func(_ string, r io.Reader) (io.Reader, error) { return r, nil }
-	in := false
-	for n := 0; n < 1<<20; n++ {
-		tok, err := dec.Token()
-		if err != nil {
-			return 0
-		}
-		switch t := tok.(type) {
-		case xml.StartElement:
-			if t.Name.Space == nsTIFF && t.Name.Local == "Orientation" {
-				in = true
-			}
-			for _, a := range t.Attr {
-				if a.Name.Space == nsTIFF && a.Name.Local == "Orientation" {
-					if o := orientValue(a.Value); o > 0 {
-						return o
-					}
-				}
-			}
-		case xml.CharData:
-			if in {
-				return orientValue(string(t))
-			}
-		case xml.EndElement:
-			in = false
-		}
-	}
-	return 0
-}
 
 func orientValue(s string) int {
 	v, err := strconv.Atoi(strings.TrimSpace(s))

@@ -144,7 +144,7 @@ func (b *builder) block(w *file, i int, bl block) error {
 	case bl.label == labelComment:
 		b.metaBlock(bl, "GIF comment extension", meta.Comment, "Comment")
 		text := append(append([]byte(nil), bl.first...), gather(bl.body)...)
-		if isXMP(text) {
+		if xmp.IsPacket(text) {
 			b.xmp(text, "GIF comment extension XMP", 1)
 		}
 	case bl.label == labelPlainText:
@@ -288,7 +288,7 @@ func (b *builder) app(bl block) {
 // xmp classifies an XMP packet and offers its orientation.
 func (b *builder) xmp(p []byte, where string, rank int) {
 	_ = xmp.Inspect(p, where, &b.set)
-	b.offer(rank, xmpOrientation(p))
+	b.offer(rank, xmp.Orientation(p))
 }
 
 // iccExt parses an ICC profile extension through the icc package.

@@ -151,7 +151,7 @@ func classifyText(c chunk, z *inflater, set *meta.Set, b *builder) {
 			return
 		}
 		_ = xmp.Inspect(body, w, set)
-		b.offer(rankXMP, xmpOrientation(body))
+		b.offer(rankXMP, xmp.Orientation(body))
 	case strings.HasPrefix(kw, "raw profile type "):
 		classifyRawProfile(c.typ, kw[len("raw profile type "):], t, z, set, b)
 	case strings.HasPrefix(kw, "exif:"):
@@ -197,9 +197,9 @@ func sniff(body []byte, where string, set *meta.Set, b *builder) {
 		bytes.HasPrefix(body, []byte("MM\x00*")):
 		o, _ := exifmeta.Inspect(exifmeta.TrimPrefix(body), where, set)
 		b.offer(rankTextEXIF, o)
-	case isXMP(body):
+	case xmp.IsPacket(body):
 		_ = xmp.Inspect(body, where, set)
-		b.offer(rankXMP, xmpOrientation(body))
+		b.offer(rankXMP, xmp.Orientation(body))
 	case len(body) > 0 && body[0] == '\n':
 		p, err := decodeRawProfile(body)
 		if err != nil {
@@ -266,7 +266,7 @@ func classifyPayload(kind string, p []byte, where string, set *meta.Set, b *buil
 		switch {
 		case bytes.HasPrefix(p, []byte(xmpNamespacePrefix)):
 			_ = xmp.Inspect(p[len(xmpNamespacePrefix):], where, set)
-			b.offer(rankXMP, xmpOrientation(p[len(xmpNamespacePrefix):]))
+			b.offer(rankXMP, xmp.Orientation(p[len(xmpNamespacePrefix):]))
 		default:
 			if len(p) == 0 {
 				set.Add(meta.Unparsed, where, "empty profile")
@@ -285,7 +285,7 @@ func classifyPayload(kind string, p []byte, where string, set *meta.Set, b *buil
 		_ = irb.InspectIRB(p, where, set)
 	case "xmp":
 		_ = xmp.Inspect(p, where, set)
-		b.offer(rankXMP, xmpOrientation(p))
+		b.offer(rankXMP, xmp.Orientation(p))
 	}
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"fmt"
-	"regexp"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
@@ -169,19 +168,4 @@ func samePicture(a, b *picture) error {
 		}
 	}
 	return nil
-}
-
-// xmpOrientRE finds tiff:Orientation in its attribute and element forms.
-var xmpOrientRE = regexp.MustCompile(`tiff:Orientation\s*(?:=\s*["']\s*|>\s*)([1-8])\s*["<]`)
-
-// xmpOrientation returns the tiff:Orientation (1..8) of an XMP packet, or 0.
-func xmpOrientation(p []byte) int {
-	if len(p) > 1<<24 {
-		return 0
-	}
-	m := xmpOrientRE.FindSubmatch(p)
-	if m == nil {
-		return 0
-	}
-	return int(m[1][0] - '0')
 }

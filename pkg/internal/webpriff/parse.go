@@ -302,12 +302,12 @@ func (f *File) metaChunk(id string, pos int, p []byte, where string) {
 		}
 	case "XMP ":
 		_ = xmp.Inspect(p, whereXMP, &f.set)
-		if o := xmpOrientation(p); f.xmpOrient == 0 {
+		if o := xmp.Orientation(p); f.xmpOrient == 0 {
 			f.xmpOrient = o
 		}
 	default:
 		if xmp.InspectCarrier(p, where, &f.set) {
-			if o := xmpOrientation(p); f.xmpOrient == 0 {
+			if o := xmp.Orientation(p); f.xmpOrient == 0 {
 				f.xmpOrient = o
 			}
 			return
