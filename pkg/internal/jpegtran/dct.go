@@ -3,7 +3,7 @@
 //
 // Copyright 2025 The Go Authors. All rights reserved.
 // Use of this source code is governed by a BSD-style
-// license that can be found in Go's LICENSE file.
+// license that can be found in GO-LICENSE beside this file (Go's LICENSE).
 
 package jpegtran
 
