@@ -215,7 +215,9 @@ func (m *image) encode() []byte {
 			acf[t][run<<4|int(s)]++
 			run = 0
 		}
-		if last < 63 {
+		// Zeros after the last coded value (last may point past them,
+		// e.g. after a ZRL) are what the EOB says.
+		if last < 63 || run > 0 {
 			acf[t][0]++
 		}
 	})
@@ -309,7 +311,7 @@ func (m *image) encode() []byte {
 			w.put(b, s)
 			run = 0
 		}
-		if last < 63 {
+		if last < 63 || run > 0 {
 			w.put(uint32(a.code[0]), uint(a.size[0]))
 		}
 	})

@@ -94,7 +94,34 @@ func Transcode(data []byte, o int) ([]byte, error) {
 			return nil, err
 		}
 	}
+	if err := m.baselineRange(); err != nil {
+		return nil, err
+	}
 	return m.encode(), nil
+}
+
+// baselineRange refuses coefficients a baseline Huffman code cannot carry
+// (T.81 F.1.2: DC differences up to category 11, AC values up to category
+// 10 for 8-bit samples). Decoders accept larger values from a hostile
+// stream; writing them would corrupt the run/size symbols.
+func (m *image) baselineRange() error {
+	var pred [4]int32
+	bad := false
+	m.walk(func(k int, blk []int16, last int) {
+		if s, _ := category(int32(blk[0]) - pred[k]); s > 11 {
+			bad = true
+		}
+		pred[k] = int32(blk[0])
+		for i := 1; i <= last; i++ {
+			if s, _ := category(int32(blk[i])); s > 10 {
+				bad = true
+			}
+		}
+	})
+	if bad {
+		return fmt.Errorf("%w: coefficient out of the baseline range", ErrUnsupported)
+	}
+	return nil
 }
 
 func parse(data []byte, pixels bool) (*image, error) {

@@ -154,6 +154,12 @@ func (m *image) scan(data []byte, at int, hdr []byte) (int, error) {
 			}
 			r, s := int(rs>>4), uint(rs&15)
 			if s == 0 {
+				if r != 15 {
+					// Any r/0 but ZRL ends the block (libjpeg and Go read
+					// it so): record it as the EOB it means, so the output
+					// never carries an undefined symbol.
+					rs = 0
+				}
 				if rec {
 					m.syms = append(m.syms, (cls+1)<<24|uint32(rs)<<16)
 					m.freq[cls+1][rs]++
