@@ -12,7 +12,6 @@ import (
 
 	"golang.org/x/sync/semaphore"
 
-	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
 	"github.com/photoscrub/photoscrub/pkg/internal/reencode"
 	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
@@ -209,7 +208,7 @@ func ScrubBytes(ctx context.Context, data []byte, opts Options) (Result, []byte,
 	out := data
 	if len(res.Findings) > 0 || !opts.Keep.ICC || !opts.Keep.Orientation || opts.Reencode {
 		if opts.Reencode {
-			out, err = reencodeVerified(ctx, f, data, parsed, opts, &res)
+			out, err = reencodeVerified(ctx, data, parsed, opts, &res)
 		} else {
 			res.Method = "lossless"
 			out, err = parsed.Lossless(opts.Keep)
@@ -231,52 +230,28 @@ func ScrubBytes(ctx context.Context, data []byte, opts Options) (Result, []byte,
 	return res, out, nil
 }
 
-// reencodeVerified re-encodes data and verifies the output with the parser
-// of the format it was written in (as scrub --mode reencode does). A
-// format with no encoder (HEIF without Format) and an animation with no
-// Format fall back to the verified lossless rebuild, said in a warning.
-func reencodeVerified(ctx context.Context, f format.Format, data []byte, parsed *scrub.Parsed, opts Options, res *Result) ([]byte, error) {
+// reencodeVerified re-encodes data through reencode.Scrub, as scrub
+// --mode reencode does: verified with the parser of the output's format,
+// or the verified lossless rebuild where re-encoding cannot keep the
+// image, said in a warning.
+func reencodeVerified(ctx context.Context, data []byte, parsed *scrub.Parsed, opts Options, res *Result) ([]byte, error) {
 	res.Method = "reencode"
-	var icc []byte
-	if opts.Keep.ICC {
-		icc = parsed.ICC()
-	}
-	rr, err := reencode.Reencode(ctx, f, data, reencode.Options{
+	v, err := reencode.Scrub(ctx, parsed, data, reencode.Options{
 		Quality: opts.Quality, MaxDimension: opts.MaxDimension, MaxPixels: opts.MaxPixels,
 		Fit: opts.Fit, Format: format.Format(opts.Format),
-		Orientation: res.Orientation, Budget: opts.Budget, BudgetBytes: opts.BudgetBytes,
-		MaxBytes: opts.MaxPixels * 12, ICC: icc,
-	})
-	var frames *reencode.FrameError
-	switch {
-	case errors.Is(err, reencode.ErrNoEncoder) && opts.Format == "":
-		res.Method = "lossless"
-		res.Warnings = append(res.Warnings, fmt.Sprintf("re-encode fallback: no %s encoder; the verified lossless rebuild was returned", f))
-		return parsed.Lossless(opts.Keep)
-	case errors.As(err, &frames) && opts.Format == "":
-		res.Method = "lossless"
-		res.Warnings = append(res.Warnings, "re-encode fallback: "+frames.What+"; the verified lossless rebuild (every frame) was returned")
-		return parsed.Lossless(opts.Keep)
-	case err != nil:
+		Budget: opts.Budget, BudgetBytes: opts.BudgetBytes, MaxBytes: opts.MaxPixels * 12,
+	}, opts.Keep)
+	if err != nil {
 		return nil, err
 	}
-	res.Warnings = append(res.Warnings, rr.Warnings...)
-	vkeep := opts.Keep
-	vkeep.ICC = vkeep.ICC && rr.ICCKept
-	if rr.Format != f {
-		c, ok := container.Lookup(rr.Format)
-		if !ok {
-			return nil, fmt.Errorf("%w: no parser to verify %s", reencode.ErrUnsupported, rr.Format)
-		}
-		if _, err := container.Verify(c, parsed.File, parsed.Inspection, rr.Data, vkeep, false); err != nil {
-			return nil, err
-		}
-		res.OutputFormat, res.ContentType = string(rr.Format), ContentType(string(rr.Format))
-		res.Warnings = append(res.Warnings, fmt.Sprintf("converted from %s to %s", f, rr.Format))
-	} else if err := parsed.Verify(rr.Data, vkeep, false); err != nil {
-		return nil, err
+	if v.Lossless {
+		res.Method = "lossless"
 	}
-	return rr.Data, nil
+	if v.Converted {
+		res.OutputFormat, res.ContentType = string(v.Format), ContentType(string(v.Format))
+	}
+	res.Warnings = append(res.Warnings, v.Warnings...)
+	return v.Data, nil
 }
 
 // classify maps a rebuild or re-encode error to Scrub's errors, in

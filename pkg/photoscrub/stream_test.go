@@ -83,3 +83,26 @@ func TestScrubStream(t *testing.T) {
 		t.Errorf("fit 8x6: %+v %v", cfg, err)
 	}
 }
+
+// TestScrubConvertsFormat: a re-encode into another format is verified with
+// the parser of the output's format (it was refused while verification
+// re-parsed the output with the input's parser).
+func TestScrubConvertsFormat(t *testing.T) {
+	// A JPEG input: its parsed file re-parses its own rebuilds without
+	// proving them again, which must not be used on a PNG output.
+	in, err := testimg.JPEG(testimg.JPEGOptions{Width: 32, Height: 24, GPS: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, out, err := photoscrub.ScrubBytes(context.Background(), in, photoscrub.Options{Keep: meta.DefaultKeep, Reencode: true, Format: "png"})
+	if err != nil {
+		t.Fatalf("jpeg → png: %v", err)
+	}
+	if res.OutputFormat != "png" || !bytes.HasPrefix(out, []byte("\x89PNG")) {
+		t.Fatalf("output format %q", res.OutputFormat)
+	}
+	got, err := photoscrub.Inspect(out)
+	if err != nil || len(got.Findings) != 0 {
+		t.Fatalf("converted output: %v %+v", err, got.Findings)
+	}
+}

@@ -249,8 +249,10 @@ func SizeTag(n int) string {
 	return strconv.Itoa(n) + " bytes"
 }
 
-// Verify parses out, the rebuild of orig (whose inspection is in), with
-// the same parser and checks it: it parses, it has no finding and no
+// Verify parses out, the rebuild of orig (whose inspection is in) in the
+// same format f (orig's own Reparser may be used; an output converted to
+// another format is checked with that format's Parse, see
+// reencode.Scrub), with the same parser and checks it: it parses, it has no finding and no
 // unaccounted byte, its coded image data equals the original's when
 // lossless, and the orientation and ICC profile promised by keep are
 // kept. It returns the parsed output.

@@ -284,7 +284,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 		if p.cfg.Reencode {
 			// reencode.go: formats, --format, --fit, the HEIF fallback.
 			var newRel string
-			out, newRel, err = p.reencodeFile(ctx, c.Rel, f, data, parsed, r)
+			out, newRel, err = p.reencodeFile(ctx, c.Rel, data, parsed, r)
 			if err != nil {
 				return reencodeFailure(r, f, err)
 			}

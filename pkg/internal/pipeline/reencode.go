@@ -3,7 +3,6 @@ package pipeline
 import (
 	"context"
 	"errors"
-	"fmt"
 	"image"
 	"os"
 	"path"
@@ -14,72 +13,32 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/internal/safefile"
 	"github.com/photoscrub/photoscrub/pkg/internal/scrub"
 	"github.com/photoscrub/photoscrub/pkg/internal/walk"
-	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
-// reencodeFile re-encodes one parsed file (--mode reencode) and verifies
-// the output with the parser of the format it was written in. It returns
-// the output and the output's name relative to the root when --format
-// changes the extension ("" otherwise). A HEIF input with no --format has
-// no encoder: the verified lossless rebuild is written instead and the
-// record says so (method lossless, a warning naming the reason).
-func (p *proc) reencodeFile(ctx context.Context, rel string, f format.Format, data []byte, parsed *scrub.Parsed, r *Result) ([]byte, string, error) {
+// reencodeFile re-encodes one parsed file (--mode reencode) through
+// reencode.Scrub (verified with the parser of the output's format, or the
+// verified lossless rebuild where re-encoding cannot keep the image, said
+// in the record). It returns the output and the output's name relative to
+// the root when --format changes the extension ("" otherwise).
+func (p *proc) reencodeFile(ctx context.Context, rel string, data []byte, parsed *scrub.Parsed, r *Result) ([]byte, string, error) {
 	r.Method = "reencode"
-	res, err := reencode.Reencode(ctx, f, data, reencode.Options{
+	v, err := reencode.Scrub(ctx, parsed, data, reencode.Options{
 		Quality: p.cfg.Quality, MaxDimension: p.cfg.MaxDimension, MaxPixels: p.cfg.MaxPixels,
 		Fit: p.cfg.Fit, Format: p.cfg.Format, Coefficients: p.cfg.Coefficients,
-		Orientation: parsed.Inspection.Orientation, Budget: p.budget, BudgetBytes: p.budgetBytes,
-		MaxBytes: p.cfg.MaxPixels * 12,
-		ICC:      keptICC(parsed, p.cfg.Keep),
-	})
-	var frames *reencode.FrameError
-	switch {
-	case errors.Is(err, reencode.ErrNoEncoder):
-		r.Method = "lossless"
-		r.Warnings = append(r.Warnings, fmt.Sprintf("re-encode fallback: no %s encoder; the verified lossless rebuild was written (coded image data kept; --format jpeg|png|webp|avif re-encodes it)", f))
-		out, err := parsed.Lossless(p.cfg.Keep)
-		return out, "", err
-	case errors.As(err, &frames) && p.cfg.Format == "":
-		r.Method = "lossless"
-		r.Warnings = append(r.Warnings, "re-encode fallback: "+frames.What+"; re-encoding would keep one frame, so the verified lossless rebuild (every frame) was written")
-		out, err := parsed.Lossless(p.cfg.Keep)
-		return out, "", err
-	}
+		Budget: p.budget, BudgetBytes: p.budgetBytes, MaxBytes: p.cfg.MaxPixels * 12,
+	}, p.cfg.Keep)
 	if err != nil {
 		return nil, "", err
 	}
-	r.Warnings = append(r.Warnings, res.Warnings...)
-	vkeep := p.cfg.Keep
-	vkeep.ICC = vkeep.ICC && res.ICCKept // said in a warning
+	if v.Lossless {
+		r.Method = "lossless"
+	}
+	r.Warnings = append(r.Warnings, v.Warnings...)
 	newRel := ""
-	if res.Format != f {
-		if err := verifyConverted(parsed, res.Format, res.Data, vkeep); err != nil {
-			return nil, "", err
-		}
-		newRel = renamed(rel, res.Format)
-		r.Warnings = append(r.Warnings, fmt.Sprintf("converted from %s to %s (--format)", f, res.Format))
-	} else if err := parsed.Verify(res.Data, vkeep, false); err != nil {
-		return nil, "", err
+	if v.Converted {
+		newRel = renamed(rel, v.Format)
 	}
-	return res.Data, newRel, nil
-}
-
-// verifyConverted verifies an output written in another format than the
-// input's: it must parse with its own format's parser and show no finding
-// and no unaccounted byte, and keep the ICC profile when keep promises it
-// (what container.Verify checks, without the input's own re-parser).
-func verifyConverted(orig *scrub.Parsed, f format.Format, out []byte, keep meta.Keep) error {
-	got, err := scrub.Parse(f, out)
-	if err != nil || got.File == nil {
-		return fmt.Errorf("%w: %s output does not parse", scrub.ErrVerify, f)
-	}
-	if n := len(got.Inspection.Findings); n > 0 {
-		return fmt.Errorf("%w: %s output still has %d finding(s)", scrub.ErrVerify, f, n)
-	}
-	if keep.ICC && orig.ICC() != nil && got.ICC() == nil {
-		return fmt.Errorf("%w: ICC profile not kept", scrub.ErrVerify)
-	}
-	return nil
+	return v.Data, newRel, nil
 }
 
 // reencodeFailure records a re-encode refusal in its own words (they name
