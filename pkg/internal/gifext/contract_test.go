@@ -274,20 +274,20 @@ func BenchmarkLZWProof(b *testing.B) {
 		n += s.len
 	}
 	b.SetBytes(int64(n))
-	start := cpuNow()
+	start := containertest.CPUTime()
 	for b.Loop() {
 		if _, err := proveLZW(data, ss, int(data[pos]), 600*800); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpuMetric(b, start, int64(n))
+	containertest.ReportCPU(b, start, b.N, int64(n))
 }
 
 // BenchmarkParseRebuild measures Parse + Rebuild of the same GIF.
 func BenchmarkParseRebuild(b *testing.B) {
 	data := benchGIF(b)
 	b.SetBytes(int64(len(data)))
-	start := cpuNow()
+	start := containertest.CPUTime()
 	for b.Loop() {
 		f, err := Parse(data)
 		if err != nil {
@@ -297,7 +297,7 @@ func BenchmarkParseRebuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cpuMetric(b, start, int64(len(data)))
+	containertest.ReportCPU(b, start, b.N, int64(len(data)))
 }
 
 func hasLocation(in meta.Inspection) bool {

@@ -1,9 +1,8 @@
 package jpegseg
 
 import (
-	"syscall"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"testing"
-	"time"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
@@ -29,7 +28,7 @@ func BenchmarkInspect(b *testing.B) {
 	data := benchJPEG(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	defer reportCPU(b, len(data))()
+	defer reportCPU(b)()
 	for b.Loop() {
 		in, err := Inspect(data)
 		if err != nil || len(in.Findings) == 0 {
@@ -43,7 +42,7 @@ func BenchmarkStrip(b *testing.B) {
 	data := benchJPEG(b)
 	b.SetBytes(int64(len(data)))
 	b.ReportAllocs()
-	defer reportCPU(b, len(data))()
+	defer reportCPU(b)()
 	for b.Loop() {
 		out, err := Strip(data, meta.DefaultKeep)
 		if err != nil || len(out) == 0 {
@@ -86,7 +85,7 @@ func BenchmarkScanProof(b *testing.B) {
 			b.SetBytes(int64(coded))
 			b.ReportAllocs()
 			// The machine may be shared: report MB/s of CPU time too.
-			start := cpuTime()
+			start := containertest.CPUTime()
 			n := 0
 			for b.Loop() {
 				s, err := Walk(data)
@@ -98,29 +97,14 @@ func BenchmarkScanProof(b *testing.B) {
 				}
 				n++
 			}
-			if d := cpuTime() - start; d > 0 {
-				b.ReportMetric(float64(coded)*float64(n)/1e6/d.Seconds(), "MB/s-cpu")
-			}
+			containertest.ReportCPU(b, start, n, int64(coded))
 		})
 	}
 }
 
-// cpuTime returns the user+system CPU time of the process.
-func cpuTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
-
-// reportCPU reports µs of CPU time per operation (the machine may be
-// shared, so wall time per op is noisy); call the result after the loop.
-func reportCPU(b *testing.B, _ int) func() {
-	start := cpuTime()
-	return func() {
-		if b.N > 0 {
-			b.ReportMetric(float64((cpuTime()-start).Microseconds())/float64(b.N), "µs-cpu/op")
-		}
-	}
+// reportCPU reports CPU time per operation (the machine may be shared,
+// so wall time per op is noisy); defer the result before the loop.
+func reportCPU(b *testing.B) func() {
+	start := containertest.CPUTime()
+	return func() { containertest.ReportCPU(b, start, b.N, 0) }
 }

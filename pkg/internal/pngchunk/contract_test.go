@@ -357,20 +357,20 @@ func BenchmarkInflateProof(b *testing.B) {
 	g := f.hdr.geometry(s.w, s.h)
 	b.SetBytes(int64(g.raw))
 	b.ReportMetric(float64(s.pr.used), "zlib-bytes")
-	start := cpuNow()
+	start := containertest.CPUTime()
 	for b.Loop() {
 		if _, err := prove(data, s.pieces, g); err != nil {
 			b.Fatal(err)
 		}
 	}
-	cpuMetric(b, start, int64(g.raw))
+	containertest.ReportCPU(b, start, b.N, int64(g.raw))
 }
 
 // BenchmarkParseRebuild measures Parse + Rebuild of the same image.
 func BenchmarkParseRebuild(b *testing.B) {
 	data := benchImage()
 	b.SetBytes(int64(len(data)))
-	start := cpuNow()
+	start := containertest.CPUTime()
 	for b.Loop() {
 		f, err := Parse(data)
 		if err != nil {
@@ -380,7 +380,7 @@ func BenchmarkParseRebuild(b *testing.B) {
 			b.Fatal(err)
 		}
 	}
-	cpuMetric(b, start, int64(len(data)))
+	containertest.ReportCPU(b, start, b.N, int64(len(data)))
 }
 
 func hasLocation(in meta.Inspection) bool {
