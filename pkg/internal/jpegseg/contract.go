@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"sync"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
@@ -32,6 +33,17 @@ type file struct {
 	in     meta.Inspection
 	ranges []container.Range
 	err    error
+
+	// coding is what Rebuild writes after the APPn segments (tables,
+	// frame, scans, EOI), made once: Rebuild and ParseRebuild share it.
+	codingOnce sync.Once
+	coding     []byte
+}
+
+// codingBytes returns the coding part of a rebuild (see appendCoding).
+func (f *file) codingBytes() []byte {
+	f.codingOnce.Do(func() { f.coding = f.appendCoding(nil) })
+	return f.coding
 }
 
 // Parse parses a whole JPEG file once: it walks the marker segments,
@@ -56,8 +68,16 @@ func (f *file) ParseRebuild(out []byte) (container.File, error) {
 	if err != nil {
 		return Parse(out)
 	}
-	want, err := Walk(f.appendCoding([]byte{0xFF, SOI}))
-	if err != nil || !sameCoding(s, want) {
+	// The rebuild's coding part starts at its first coding segment and
+	// runs to the end: it must be byte for byte f's.
+	start := -1
+	for _, g := range s.Segments {
+		if isCoding(g.Marker) {
+			start = g.Offset
+			break
+		}
+	}
+	if start < 0 || !bytes.Equal(out[start:], f.codingBytes()) {
 		return Parse(out)
 	}
 	return parse(out, &trust{ranOut: f.p.ranOut})
@@ -206,7 +226,7 @@ func (f *file) Rebuild(keep meta.Keep) ([]byte, error) {
 			out = appendSegment(out, APP2, b)
 		}
 	}
-	return f.appendCoding(out), nil
+	return append(out, f.codingBytes()...), nil
 }
 
 func (f *file) codedLen() int {

@@ -1,31 +1,9 @@
 package jpegseg
 
-import "bytes"
-
-// sameCoding reports whether streams a and b hold the same coding
-// segments (DQT, DHT, DRI, SOFn, SOS with its entropy-coded data) in the
-// same order, byte for byte.
-func sameCoding(a, b *Stream) bool {
-	ca, cb := codingSegments(a), codingSegments(b)
-	if len(ca) != len(cb) {
-		return false
-	}
-	for i := range ca {
-		if ca[i].Marker != cb[i].Marker || !bytes.Equal(ca[i].Payload, cb[i].Payload) || !bytes.Equal(ca[i].ECS, cb[i].ECS) {
-			return false
-		}
-	}
-	return true
-}
-
-func codingSegments(s *Stream) []Segment {
-	var out []Segment
-	for _, g := range s.Segments {
-		if g.Marker == DQT || g.Marker == DHT || g.Marker == DRI || g.Marker == SOS || IsSOF(g.Marker) {
-			out = append(out, g)
-		}
-	}
-	return out
+// isCoding reports whether marker m starts a coding segment: a table,
+// a restart interval, a frame or a scan header.
+func isCoding(m byte) bool {
+	return m == DQT || m == DHT || m == DRI || m == SOS || IsSOF(m)
 }
 
 // splitScan returns the result of a scan whose data is known to be proven
