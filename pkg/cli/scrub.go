@@ -170,6 +170,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 		MaxDimension: opts.MaxDimension, DryRun: opts.DryRun,
 		Keep:      report.Keep{Orientation: opts.Keep.Orientation, ICC: opts.Keep.ICC},
 		Hardlinks: opts.Hardlinks, Force: opts.Force, Overwrite: opts.Overwrite,
+		Format: opts.Format, Fit: fitString(opts.Fit), Coefficients: opts.Coefficients,
 	})
 	return run(ctx, opts.commonOptions, cfg, hdr, stdout, stderr)
 }
@@ -208,4 +209,12 @@ func newRunID() string {
 		panic(fmt.Sprintf("crypto/rand: %v", err))
 	}
 	return hex.EncodeToString(b[:])
+}
+
+// fitString is --fit as the report records it ("WxH", "" when unset).
+func fitString(p image.Point) string {
+	if p == (image.Point{}) {
+		return ""
+	}
+	return strconv.Itoa(p.X) + "x" + strconv.Itoa(p.Y)
 }

@@ -129,6 +129,12 @@ type Settings struct {
 	FilesFrom bool `json:"files_from,omitempty"`
 	// Overwrite is set when a scrub --out may replace differing outputs.
 	Overwrite bool `json:"overwrite,omitempty"`
+	// Format, Fit and Coefficients are the re-encode choices: the output
+	// format (--format, "" keeps each input's), the exact output size
+	// (--fit, "WxH") and the coefficient-domain JPEG path (--coefficients).
+	Format       string `json:"format,omitempty"`
+	Fit          string `json:"fit,omitempty"`
+	Coefficients bool   `json:"coefficients,omitempty"`
 
 	// scrubFields is set when a report-only header was read with the
 	// scrub settings present (reports written before scans left them
@@ -163,6 +169,9 @@ type settingsJSON struct {
 	Shard              string   `json:"shard,omitempty"`
 	FilesFrom          bool     `json:"files_from,omitempty"`
 	Overwrite          bool     `json:"overwrite,omitempty"`
+	Format             string   `json:"format,omitempty"`
+	Fit                string   `json:"fit,omitempty"`
+	Coefficients       bool     `json:"coefficients,omitempty"`
 }
 
 // scanSettingsJSON is what a scan records: settingsJSON without the scrub
@@ -187,7 +196,7 @@ func (s Settings) MarshalJSON() ([]byte, error) {
 	if s.HasScrubSettings() {
 		return json.Marshal(settingsJSON{s.Mode, s.Output, s.InPlace, s.OutDir, s.Quality, s.MaxDimension,
 			s.MaxPixels, s.Jobs, s.DryRun, s.Exclude, s.Keep, s.Hardlinks, s.Force, s.FileTimeoutSeconds,
-			s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom, s.Overwrite})
+			s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom, s.Overwrite, s.Format, s.Fit, s.Coefficients})
 	}
 	return json.Marshal(scanSettingsJSON{s.Mode, s.Output, s.MaxPixels, s.Jobs, s.Exclude,
 		s.FileTimeoutSeconds, s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom})
@@ -207,7 +216,7 @@ func (s *Settings) UnmarshalJSON(b []byte) error {
 		MaxDimension: j.MaxDimension, MaxPixels: j.MaxPixels, Jobs: j.Jobs, DryRun: j.DryRun, Exclude: j.Exclude,
 		Keep: j.Keep, Hardlinks: j.Hardlinks, Force: j.Force, FileTimeoutSeconds: j.FileTimeoutSeconds,
 		MaxFileSize: j.MaxFileSize, RedactPaths: j.RedactPaths, Signed: j.Signed, Shard: j.Shard,
-		FilesFrom: j.FilesFrom, Overwrite: j.Overwrite, scrubFields: j.Output == "report-only" && probe.Quality != nil}
+		FilesFrom: j.FilesFrom, Overwrite: j.Overwrite, Format: j.Format, Fit: j.Fit, Coefficients: j.Coefficients, scrubFields: j.Output == "report-only" && probe.Quality != nil}
 	return nil
 }
 

@@ -14,6 +14,9 @@ func Why(f *File) string {
 	case StatusWouldScrub:
 		return "found, not removed (scan or dry run)"
 	case StatusUnsupported:
+		if f.Method == "reencode" {
+			return "its pixels cannot be re-encoded (" + f.Format + " variant named in the error)"
+		}
 		if f.Format != "" && f.Format != "unknown" {
 			return f.Format + " files are inspected but cannot be rewritten"
 		}
@@ -36,6 +39,9 @@ func Advice(f *File, command string) string {
 		}
 		return "run the same command again without --dry-run"
 	case StatusUnsupported:
+		if f.Method == "reencode" {
+			return "clean it without re-encoding: photoscrub scrub --mode lossless PATH (drop --format for a multi-page TIFF)"
+		}
 		return "export a cleaned JPEG or TIFF copy with your raw or image editor, then delete or lock away the original"
 	}
 	switch f.Reason {
