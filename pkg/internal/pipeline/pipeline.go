@@ -1,6 +1,8 @@
 // Package pipeline is photoscrub's engine: one goroutine walks the input
-// roots, a pool of workers owned by an errgroup inspects, scrubs, verifies
-// and commits each file, and results are re-ordered to walk order before
+// roots (reading directories only: each worker opens its file relative to
+// a handle on the file's directory and stats the open file), a pool of
+// workers owned by an errgroup inspects, scrubs, verifies and commits each
+// file, and results are re-ordered to walk order before
 // they reach the single report sink, so a report is identical for any
 // number of workers. Memory is bounded by a window of files in flight, not
 // by the number of files. Per-file failures (including panics, recovered at
@@ -14,7 +16,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -157,7 +158,7 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		}
 	}()
 	own := ownSet(cfg.Own)
-	p := &proc{cfg: cfg, roots: roots}
+	p := &proc{cfg: cfg, roots: roots, own: own}
 	if cfg.Reencode {
 		b := cfg.MemoryBudget
 		if b <= 0 {
@@ -194,7 +195,8 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 	jobs := make(chan job, cfg.Jobs)
 	results := make(chan slot, window)
 	tokens := semaphore.NewWeighted(int64(window))
-	dedup := newDedup(len(roots) > 1 || cfg.FilesFrom != nil)
+	p.dedup = newDedup(len(roots) > 1 || cfg.FilesFrom != nil)
+	p.order = newTurnstile()
 
 	// Walker.
 	g.Go(func() error {
@@ -202,9 +204,11 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 		seq := 0
 		visit := func(c walk.Candidate) error {
 			if cfg.Shard.Of > 1 && ShardOf(c.Rel, cfg.Shard.Of) != cfg.Shard.Index {
+				c.Release()
 				return nil
 			}
 			if err := tokens.Acquire(gctx, 1); err != nil {
+				c.Release()
 				return err
 			}
 			select {
@@ -215,10 +219,16 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 				}
 				return nil
 			case <-gctx.Done():
+				c.Release()
 				return gctx.Err()
 			}
 		}
-		wo := walk.Options{Exclude: cfg.Exclude, Own: own.has}
+		// Defer: a worker opens each regular file relative to its
+		// directory's handle and stats the open file (readFile); the
+		// walker only reads directories.
+		// With several roots every file is checked for a second visit,
+		// at the start of its processing, from the walk's lstat.
+		wo := walk.Options{Exclude: cfg.Exclude, Own: own.has, Defer: !p.dedup.all}
 		var err error
 		if cfg.FilesFrom != nil {
 			err = walk.List(gctx, roots, 0, cfg.FilesFrom, wo, visit)
@@ -262,8 +272,11 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 			for j := range jobs {
 				var r *Result
 				if gctx.Err() == nil {
-					r = p.guard(gctx, j.c, dedup)
+					r = p.guard(gctx, j.c, j.seq) // releases j.c
+				} else {
+					j.c.Release()
 				}
+				p.order.pass(j.seq)
 				if r != nil && r.staged != nil {
 					commits <- slot{j.seq, r}
 					continue
@@ -377,56 +390,6 @@ func Run(ctx context.Context, cfg Config) (Summary, error) {
 type slot struct {
 	seq int
 	r   *Result
-}
-
-// ownSet identifies photoscrub's own artefacts by file identity.
-type ownFiles []fs.FileInfo
-
-func ownSet(paths []string) ownFiles {
-	var o ownFiles
-	for _, p := range paths {
-		if fi, err := os.Stat(p); err == nil {
-			o = append(o, fi)
-		}
-	}
-	return o
-}
-
-func (o ownFiles) has(fi fs.FileInfo, name string) bool {
-	for _, x := range o {
-		if os.SameFile(x, fi) {
-			return true
-		}
-	}
-	return false
-}
-
-// dedup remembers files already processed by identity, so a file reached
-// twice (hard links, overlapping roots) is processed once. It only keeps
-// files with several links, or every file when roots may overlap, so its
-// memory does not grow with an ordinary tree.
-type dedup struct {
-	mu   sync.Mutex
-	all  bool
-	seen map[[2]uint64]bool
-}
-
-func newDedup(all bool) *dedup { return &dedup{all: all, seen: map[[2]uint64]bool{}} }
-
-// first reports whether fi is seen for the first time.
-func (d *dedup) first(fi fs.FileInfo) bool {
-	s := safefile.SnapshotOf(fi)
-	if !d.all && s.Nlink <= 1 {
-		return true
-	}
-	k := [2]uint64{s.Dev, s.Ino}
-	d.mu.Lock()
-	defer d.mu.Unlock()
-	if d.seen[k] {
-		return false
-	}
-	d.seen[k] = true
-	return true
 }
 
 // outPrefixes returns, per root, the prefix of its files' paths under --out

@@ -7,10 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -51,6 +49,9 @@ type proc struct {
 	backupRoot  *os.Root
 	budget      *semaphore.Weighted
 	budgetBytes int64
+	own         ownFiles // photoscrub's own files (checked once opened, walk.Options.Defer)
+	dedup       *dedup
+	order       *turnstile // walk order of identity checks (deferred stats)
 }
 
 func (p *proc) openOutputs() error {
@@ -100,14 +101,19 @@ func (p *proc) closeOutputs() {
 }
 
 // guard runs one file with a deadline and turns a panic into a failed
-// result: errgroup does not recover panics.
-func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result) {
+// result: errgroup does not recover panics. It releases c (its directory
+// handle) once the file is done with it.
+func (p *proc) guard(ctx context.Context, c walk.Candidate, seq int) (r *Result) {
 	start := time.Now()
 	base := &Result{Root: c.Root, Path: c.Rel, Format: string(format.Unknown), Verification: "not-run"}
 	if c.Info != nil {
 		base.SizeBefore = c.Info.Size()
 	}
+	handed := false // c is released by the file's goroutine
 	defer func() {
+		if !handed {
+			c.Release()
+		}
 		if r != nil {
 			r.Duration = time.Since(start)
 		}
@@ -116,7 +122,7 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 		base.Status, base.Reason = StatusSkipped, c.Skip
 		return base
 	}
-	if !d.first(c.Info) {
+	if c.Info != nil && !p.dedup.first(c.Info) {
 		base.Status, base.Reason = StatusSkipped, "duplicate"
 		base.Warnings = append(base.Warnings, "same file reached twice; processed once")
 		return base
@@ -142,15 +148,17 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, d *dedup) (r *Result
 	done := make(chan *Result, 1)
 	g := new(gate)
 	fctx = context.WithValue(fctx, gateKey{}, g)
+	handed = true
 	go func() {
 		var res *Result
 		defer func() {
 			if v := recover(); v != nil {
 				res = fail(base, ReasonPanic, "internal error while processing the file")
 			}
+			c.Release() // an abandoned file keeps the handle until it stops
 			done <- res
 		}()
-		res = p.file(fctx, c, base)
+		res = p.file(fctx, c, seq, base)
 	}()
 	select {
 	case res := <-done:
@@ -190,18 +198,55 @@ func fail(base *Result, reason, msg string) *Result {
 }
 
 // file processes one regular file.
-func (p *proc) file(ctx context.Context, c walk.Candidate, base *Result) *Result {
+func (p *proc) file(ctx context.Context, c walk.Candidate, seq int, base *Result) *Result {
 	if testHookFile != nil {
 		testHookFile(c.Rel)
 	}
 	r := *base
-	root := p.roots[c.Root]
-	if p.cfg.MaxFileSize > 0 && c.Info.Size() > p.cfg.MaxFileSize {
+	tooLarge := func() *Result {
 		r.Status, r.Reason = StatusSkipped, ReasonTooLarge
 		r.Error = fmt.Sprintf("larger than --max-file-size (%d bytes)", p.cfg.MaxFileSize)
 		return &r
 	}
-	data, fi, err := readFile(root.Root, c)
+	if p.cfg.MaxFileSize > 0 && c.Info != nil && c.Info.Size() > p.cfg.MaxFileSize {
+		return tooLarge()
+	}
+	fh, fi, err := openFile(p.roots, c)
+	if err == nil && c.Deferred() {
+		// The walk did not stat the file (walk.Options.Defer): the
+		// checks it would have made are made on the open file. A file
+		// with several links waits for the files before it in walk
+		// order, so that the first of its names is the one processed.
+		if safefile.SnapshotOf(fi).Nlink > 1 {
+			if werr := p.order.waitBefore(ctx, seq); werr != nil {
+				fh.Close()
+				r.Status, r.Reason, r.Error = StatusFailed, ReasonInterrupted, "stopped before the file was read"
+				return &r
+			}
+		}
+		dup := !p.dedup.first(fi)
+		p.order.pass(seq)
+		switch {
+		case p.own.has(fi, ""):
+			fh.Close()
+			return nil // one of our own files: not a candidate
+		case dup:
+			fh.Close()
+			r.SizeBefore = fi.Size()
+			r.Status, r.Reason = StatusSkipped, "duplicate"
+			r.Warnings = append(r.Warnings, "same file reached twice; processed once")
+			return &r
+		case p.cfg.MaxFileSize > 0 && fi.Size() > p.cfg.MaxFileSize:
+			fh.Close()
+			r.SizeBefore = fi.Size()
+			return tooLarge()
+		}
+	}
+	p.order.pass(seq)
+	var data []byte
+	if err == nil {
+		data, err = readOpen(fh, fi.Size())
+	}
 	if data != nil && !p.cfg.Reencode {
 		// Nothing keeps data once the file is done: lossless outputs are
 		// written (or staged) before file returns. Re-encode is left out:
@@ -342,7 +387,7 @@ func (p *proc) scrub(ctx context.Context, c walk.Candidate, fi os.FileInfo, f fo
 			}
 		}
 		if r.Output != "" && r.Output != c.Rel { // --format renamed it (reencode.go)
-			return p.commitRenamed(r, c, r.Output, out, snap, changed)
+			return p.commitRenamed(r, c, fi, r.Output, out, snap, changed)
 		}
 		if p.cfg.batched() {
 			// Group commit: the committer makes it durable with its batch.
@@ -451,88 +496,4 @@ func commitFailure(r *Result, err error) *Result {
 		r.Reason, r.Error = ReasonIO, "cannot write the file; original untouched"
 	}
 	return r
-}
-
-// readError is a classified read failure.
-type readError struct{ reason, msg string }
-
-func (e *readError) Error() string { return e.msg }
-
-// readFile opens c without following links and without blocking on FIFOs,
-// checks it is the regular file the walk saw, and reads it whole.
-func readFile(root *os.Root, c walk.Candidate) ([]byte, os.FileInfo, error) {
-	f, err := root.OpenFile(c.Rel, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
-	if err != nil {
-		if errors.Is(err, syscall.ELOOP) {
-			return nil, nil, &readError{ReasonSymlink, "path is a symbolic link"}
-		}
-		return nil, nil, ioError("cannot open the file", err)
-	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return nil, nil, ioError("cannot stat the file", err)
-	}
-	if !fi.Mode().IsRegular() {
-		return nil, nil, &readError{ReasonNotRegular, "not a regular file"}
-	}
-	if !os.SameFile(fi, c.Info) {
-		return nil, nil, &readError{ReasonSymlink, "file was replaced between walk and open"}
-	}
-	size := fi.Size()
-	buf := getBuf(size + 1)
-	buf, err = readAll(f, buf, size)
-	if err != nil {
-		putBuf(buf)
-		return nil, nil, ioError("cannot read the file", err)
-	}
-	return buf, fi, nil
-}
-
-// Read buffers are reused across files (an ID card is ~90 KB: allocating
-// one per file is most of the garbage a scan makes). Buffers above
-// maxPooled are left to the GC, so the pool never pins a large photo.
-var bufPool sync.Pool
-
-const maxPooled = 4 << 20
-
-// getBuf returns an empty buffer with room for n bytes.
-func getBuf(n int64) []byte {
-	if n <= maxPooled {
-		if b, ok := bufPool.Get().(*[]byte); ok {
-			if int64(cap(*b)) >= n {
-				return (*b)[:0]
-			}
-			bufPool.Put(b)
-		}
-		// Round up so that files of similar sizes share buffers.
-		return make([]byte, 0, max(n, 64<<10)+n/4)
-	}
-	return make([]byte, 0, n)
-}
-
-// putBuf gives b back for another file; the caller must not use it again.
-func putBuf(b []byte) {
-	if cap(b) > maxPooled || cap(b) == 0 {
-		return
-	}
-	b = b[:0]
-	bufPool.Put(&b)
-}
-
-func readAll(r io.Reader, buf []byte, size int64) ([]byte, error) {
-	lr := io.LimitReader(r, size+1<<20)
-	for {
-		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
-		}
-		n, err := lr.Read(buf[len(buf):cap(buf)])
-		buf = buf[:len(buf)+n]
-		if err == io.EOF {
-			return buf, nil
-		}
-		if err != nil {
-			return buf, err
-		}
-	}
 }

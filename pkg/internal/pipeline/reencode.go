@@ -74,7 +74,7 @@ func renamed(rel string, to format.Format) string {
 // file), then the original is removed, once it is checked to be the file
 // that was read. A failure to remove the original is a failure of the
 // file (the original still holds its metadata).
-func (p *proc) commitRenamed(r *Result, c walk.Candidate, newRel string, out []byte, snap safefile.Snapshot, changed bool) *Result {
+func (p *proc) commitRenamed(r *Result, c walk.Candidate, read os.FileInfo, newRel string, out []byte, snap safefile.Snapshot, changed bool) *Result {
 	cm := p.inPlace[c.Root]
 	r.Output = "" // names an --out output in messages; the input path is right here
 	switch {
@@ -89,7 +89,7 @@ func (p *proc) commitRenamed(r *Result, c walk.Candidate, newRel string, out []b
 		return commitFailure(r, err)
 	}
 	fi, err := cm.FS.Lstat(c.Rel)
-	if err != nil || !os.SameFile(fi, c.Info) || fi.Size() != snap.Size || !fi.ModTime().Equal(snap.ModTime) {
+	if err != nil || !os.SameFile(fi, read) || fi.Size() != snap.Size || !fi.ModTime().Equal(snap.ModTime) {
 		cm.FS.Remove(newRel)
 		return commitFailure(r, safefile.ErrChanged)
 	}

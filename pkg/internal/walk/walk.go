@@ -3,7 +3,9 @@
 // os.Root handles, so that nothing outside a root is ever reached. It never
 // follows a symbolic link: links, FIFOs, sockets and devices are yielded as
 // candidates with a skip reason so the report can say so, without ever being
-// opened. It stats each entry once (lstat, from the directory walk).
+// opened. It stats each entry once (lstat, from the directory walk), or,
+// with Options.Defer, leaves regular files to be stat'ed once opened
+// (Candidate.Open, relative to a handle on their directory).
 package walk
 
 import (
@@ -32,6 +34,9 @@ type Candidate struct {
 	Info fs.FileInfo
 	// Skip is non-empty when the entry must not be processed.
 	Skip string
+
+	dir  *Dir   // the directory's handle (Options.Defer), nil otherwise
+	name string // base name, with dir
 }
 
 // Options control the walk.
@@ -43,7 +48,15 @@ type Options struct {
 	// Own is consulted for each regular file and directory; returning true
 	// means the entry is one of photoscrub's own artefacts (report, temp,
 	// backup, output directory) and it is skipped without being walked.
+	// With Defer it is consulted for directories only: the caller checks
+	// the files it opens.
 	Own func(fi fs.FileInfo, name string) bool
+	// Defer yields the regular files of the directory walk (by the type
+	// their directory lists) without an lstat: Info is nil, Own is not
+	// consulted, and the candidate holds its directory's handle, so that
+	// Open reaches it with one openat and stats the open file. The caller
+	// must Release every such candidate once done with it.
+	Defer bool
 }
 
 // Root is an opened input root: a directory, or the directory holding a
@@ -86,6 +99,13 @@ func closeAll(rs []Root) {
 
 // Walk calls fn for every candidate of every root, in order. It stops at
 // the first error fn returns, or when ctx is done.
+//
+// Each directory is read through a handle of its own (an *os.Root opened
+// from its parent's, with the directory checked to be the one its parent
+// lists, not a symbolic link), so an entry is reached with one openat of
+// its base name, never by resolving its path from the root again. At most
+// one handle per level of the current path is open for the walk, plus those
+// candidates hold (Options.Defer).
 func Walk(ctx context.Context, roots []Root, o Options, fn func(Candidate) error) error {
 	for i, r := range roots {
 		if err := ctx.Err(); err != nil {
@@ -104,51 +124,86 @@ func Walk(ctx context.Context, roots []Root, o Options, fn func(Candidate) error
 			}
 			continue
 		}
-		err := fs.WalkDir(r.FS(), ".", func(p string, d fs.DirEntry, err error) error {
-			if cerr := ctx.Err(); cerr != nil {
-				return cerr
-			}
-			if err != nil {
-				if p == "." {
-					return err
-				}
-				if e := fn(Candidate{Root: i, Rel: p, Skip: SkipUnreadable}); e != nil {
-					return e
-				}
-				if d != nil && d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if p != "." && excluded(o.Exclude, p) {
-				if d.IsDir() {
-					return fs.SkipDir
-				}
-				return nil
-			}
-			if d.IsDir() {
-				if p != "." && o.Own != nil {
-					if fi, err := d.Info(); err == nil && o.Own(fi, d.Name()) {
-						return fs.SkipDir
-					}
-				}
-				return nil
-			}
-			fi, err := d.Info()
-			if err != nil {
-				return fn(Candidate{Root: i, Rel: p, Skip: SkipUnreadable})
-			}
-			c := Candidate{Root: i, Rel: p, Info: fi, Skip: classify(fi)}
-			if c.Skip == "" && o.Own != nil && o.Own(fi, d.Name()) {
-				return nil
-			}
-			return fn(c)
-		})
+		top := &Dir{root: r.Root, shared: true}
+		top.refs.Store(1)
+		w := walker{ctx: ctx, root: i, o: o, fn: fn}
+		err := w.dir(top, "")
+		top.done()
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+type walker struct {
+	ctx  context.Context
+	root int
+	o    Options
+	fn   func(Candidate) error
+}
+
+// dir walks the directory d, whose path relative to the root is rel ("" for
+// the root itself). The caller owns d's reference.
+func (w *walker) dir(d *Dir, rel string) error {
+	ents, err := d.list()
+	if err != nil {
+		if rel == "" {
+			return err
+		}
+		return w.fn(Candidate{Root: w.root, Rel: rel, Skip: SkipUnreadable})
+	}
+	for _, e := range ents {
+		if err := w.ctx.Err(); err != nil {
+			return err
+		}
+		p := e.Name()
+		if rel != "" {
+			p = rel + "/" + p
+		}
+		if excluded(w.o.Exclude, p) {
+			continue
+		}
+		if err := w.entry(d, p, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// entry handles one directory entry at path p of directory d.
+func (w *walker) entry(d *Dir, p string, e fs.DirEntry) error {
+	name := e.Name()
+	t := e.Type()
+	if t.IsRegular() && w.o.Defer {
+		// Stat when opened (Candidate.Open): one fstat on the open file.
+		d.refs.Add(1)
+		if err := w.fn(Candidate{Root: w.root, Rel: p, dir: d, name: name}); err != nil {
+			return err
+		}
+		return nil
+	}
+	fi, err := d.root.Lstat(name)
+	if err != nil {
+		return w.fn(Candidate{Root: w.root, Rel: p, Skip: SkipUnreadable})
+	}
+	if !fi.IsDir() {
+		c := Candidate{Root: w.root, Rel: p, Info: fi, Skip: classify(fi)}
+		if c.Skip == "" && w.o.Own != nil && w.o.Own(fi, name) {
+			return nil
+		}
+		return w.fn(c)
+	}
+	if w.o.Own != nil && w.o.Own(fi, name) {
+		return nil
+	}
+	sub, err := d.openDir(name, fi)
+	if err != nil {
+		return w.fn(Candidate{Root: w.root, Rel: p, Skip: SkipUnreadable})
+	}
+	err = w.dir(sub, p)
+	sub.done()
+	return err
 }
 
 func classify(fi fs.FileInfo) string {

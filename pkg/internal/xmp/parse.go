@@ -2,12 +2,9 @@ package xmp
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/xml"
 	"io"
 	"strings"
-	"unicode/utf16"
-	"unicode/utf8"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
@@ -39,133 +36,6 @@ const (
 var rdfSyntax = map[string]bool{
 	"about": true, "ID": true, "nodeID": true, "resource": true,
 	"parseType": true, "datatype": true, "bagID": true, "aboutEach": true,
-}
-
-// toUTF8 returns the packet as UTF-8: a UTF-8 BOM is dropped, UTF-16 or
-// UTF-32 (recognised by BOM or by the encoding of the leading '<', as XMP
-// Part 3 describes) is transcoded, and text that is not valid UTF-8 is read
-// as Latin-1. Trailing NUL and whitespace padding
-// is trimmed.
-func toUTF8(p []byte) ([]byte, error) {
-	var out []byte
-	var err error
-	switch {
-	case bytes.HasPrefix(p, []byte{0xEF, 0xBB, 0xBF}):
-		out = p[3:]
-	case bytes.HasPrefix(p, []byte{0, 0, 0xFE, 0xFF}):
-		out, err = fromUTF32(p[4:], binary.BigEndian)
-	case bytes.HasPrefix(p, []byte{0xFF, 0xFE, 0, 0}):
-		out, err = fromUTF32(p[4:], binary.LittleEndian)
-	case bytes.HasPrefix(p, []byte{0xFE, 0xFF}):
-		out, err = fromUTF16(p[2:], binary.BigEndian)
-	case bytes.HasPrefix(p, []byte{0xFF, 0xFE}):
-		out, err = fromUTF16(p[2:], binary.LittleEndian)
-	case bytes.HasPrefix(p, []byte{0, 0, 0, '<'}):
-		out, err = fromUTF32(p, binary.BigEndian)
-	case bytes.HasPrefix(p, []byte{'<', 0, 0, 0}):
-		out, err = fromUTF32(p, binary.LittleEndian)
-	case bytes.HasPrefix(p, []byte{0, '<'}):
-		out, err = fromUTF16(p, binary.BigEndian)
-	case bytes.HasPrefix(p, []byte{'<', 0}):
-		out, err = fromUTF16(p, binary.LittleEndian)
-	default:
-		out = p
-		if !utf8.Valid(p) {
-			// Writers that ignore XMP's UTF-8 rule store Latin-1 text
-			// (e.g. an accented place name): widen it byte by byte so the
-			// names around it can still be classified.
-			out = make([]byte, 0, len(p)+len(p)/8)
-			for _, c := range p {
-				out = utf8.AppendRune(out, rune(c))
-			}
-		}
-	}
-	if err != nil {
-		return nil, err
-	}
-	return bytes.TrimRight(out, "\x00 \t\r\n"), nil
-}
-
-func fromUTF16(p []byte, bo binary.ByteOrder) ([]byte, error) {
-	// Trailing NUL padding may leave an odd byte; anything else is broken.
-	if len(p)%2 != 0 {
-		if p[len(p)-1] != 0 {
-			return nil, FormatError("UTF-16 packet has odd length")
-		}
-		p = p[:len(p)-1]
-	}
-	out := make([]byte, 0, len(p)/2*3/2+4)
-	for i := 0; i+1 < len(p); i += 2 {
-		u := rune(bo.Uint16(p[i:]))
-		if utf16.IsSurrogate(u) {
-			if i+3 < len(p) {
-				if r := utf16.DecodeRune(u, rune(bo.Uint16(p[i+2:]))); r != utf8.RuneError {
-					out = utf8.AppendRune(out, r)
-					i += 2
-					continue
-				}
-			}
-			return nil, FormatError("UTF-16 packet has an unpaired surrogate")
-		}
-		out = utf8.AppendRune(out, u)
-	}
-	return out, nil
-}
-
-func fromUTF32(p []byte, bo binary.ByteOrder) ([]byte, error) {
-	if len(p)%4 != 0 {
-		return nil, FormatError("UTF-32 packet length is not a multiple of 4")
-	}
-	out := make([]byte, 0, len(p)/4+4)
-	for i := 0; i+3 < len(p); i += 4 {
-		r := rune(bo.Uint32(p[i:]))
-		if !utf8.ValidRune(r) {
-			return nil, FormatError("UTF-32 packet has an invalid code point")
-		}
-		out = utf8.AppendRune(out, r)
-	}
-	return out, nil
-}
-
-// charsetReader handles the encoding named by an <?xml?> declaration. The
-// text is UTF-8 by now (toUTF8 ran first), so Unicode labels pass through;
-// Latin-1 family labels are widened byte by byte; others are refused.
-func charsetReader(label string, r io.Reader) (io.Reader, error) {
-	switch strings.ToLower(label) {
-	case "utf-16", "utf-16le", "utf-16be", "utf-32", "utf-32le", "utf-32be",
-		"ucs-2", "ucs-4", "unicode", "us-ascii", "ascii":
-		return r, nil
-	case "iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "windows-1252", "cp1252":
-		return &latin1Reader{r: r}, nil
-	}
-	return nil, FormatError("unsupported character encoding")
-}
-
-// latin1Reader maps each byte to the code point of the same value.
-type latin1Reader struct {
-	r       io.Reader
-	buf     []byte
-	pending []byte
-}
-
-func (l *latin1Reader) Read(p []byte) (int, error) {
-	if len(l.pending) > 0 {
-		n := copy(p, l.pending)
-		l.pending = l.pending[n:]
-		return n, nil
-	}
-	n := max(len(p)/2, 1)
-	if cap(l.buf) < n {
-		l.buf = make([]byte, n)
-	}
-	m, err := l.r.Read(l.buf[:n])
-	var out []byte
-	for _, c := range l.buf[:m] {
-		out = utf8.AppendRune(out, rune(c))
-	}
-	k := copy(p, out)
-	l.pending = out[k:]
-	return k, err
 }
 
 // frame is one open element.
@@ -209,10 +79,26 @@ type walker struct {
 	directive bool
 	junk      bool
 	element   bool
+	attrs     []attr // the current start tag's attributes (reused)
+	tbuf      []byte // decoded text (fast.go, reused)
+
+	// Inspect's de-duplication (xmp.go), kept with the pooled walker.
+	seen map[seenKey]bool
+	per  map[meta.Category]int
 }
 
 func newWalker(onProp func(string, meta.Category)) *walker {
-	return &walker{ns: map[string]nsEntry{}, onProp: onProp}
+	// Sized for a typical packet, so that the maps and stacks rarely grow.
+	return &walker{ns: make(map[string]nsEntry, 16), onProp: onProp,
+		undo: make([]binding, 0, 16), stack: make([]frame, 0, 16), attrs: make([]attr, 0, 16)}
+}
+
+// reset clears what a walk learnt, keeping the callback and the buffers.
+func (w *walker) reset() {
+	clear(w.ns)
+	*w = walker{ns: w.ns, onProp: w.onProp, undo: w.undo[:0], stack: w.stack[:0],
+		attrs: w.attrs[:0], tbuf: w.tbuf[:0], buf: w.buf[:0], obuf: w.obuf[:0],
+		seen: w.seen, per: w.per}
 }
 
 // run walks the packet text. It returns a FormatError for malformed XML,
@@ -241,11 +127,16 @@ func (w *walker) run(doc []byte) error {
 		}
 		switch t := tok.(type) {
 		case xml.StartElement:
-			if err := w.start(t); err != nil {
+			attrs := w.attrs[:0]
+			for _, a := range t.Attr {
+				attrs = append(attrs, attr{space: a.Name.Space, local: a.Name.Local, value: a.Value})
+			}
+			w.attrs = attrs
+			if err := w.start(t.Name.Space, t.Name.Local, attrs); err != nil {
 				return err
 			}
 		case xml.EndElement:
-			if err := w.end(t); err != nil {
+			if err := w.end(t.Name.Space, t.Name.Local); err != nil {
 				return err
 			}
 		case xml.CharData:
@@ -254,6 +145,11 @@ func (w *walker) run(doc []byte) error {
 			w.directive = true
 		}
 	}
+	return w.finish()
+}
+
+// finish checks the state at the end of the token stream.
+func (w *walker) finish() error {
 	switch {
 	case len(w.stack) > 0:
 		return FormatError("truncated XML: unclosed element")
@@ -304,18 +200,37 @@ func (w *walker) resolve(prefix string) nsEntry {
 	return nsEntry{s: conventionalSchema[prefix]}
 }
 
-func (w *walker) start(t xml.StartElement) error {
+// attr is one attribute of a start tag. value is the attribute's value,
+// or, when esc is set, its text as written in the packet (entity
+// references, carriage returns), which attrValue decodes on demand: the
+// fast tokenizer (fast.go) leaves the values the walker never reads as they
+// are.
+type attr struct {
+	space, local string
+	value        string
+	esc          bool
+}
+
+// attrValue returns a's value.
+func attrValue(a attr) string {
+	if !a.esc {
+		return a.value
+	}
+	return string(unescape(nil, a.value))
+}
+
+func (w *walker) start(space, local string, attrs []attr) error {
 	if len(w.stack) >= maxDepth {
 		return FormatError("XML nesting too deep")
 	}
 	w.element = true
-	f := frame{space: t.Name.Space, local: t.Name.Local, undo: len(w.undo)}
-	for _, a := range t.Attr {
+	f := frame{space: space, local: local, undo: len(w.undo)}
+	for _, a := range attrs {
 		switch {
-		case a.Name.Space == "xmlns":
-			w.bind(a.Name.Local, a.Value)
-		case a.Name.Space == "" && a.Name.Local == "xmlns":
-			w.bind("", a.Value)
+		case a.space == "xmlns":
+			w.bind(a.local, attrValue(a))
+		case a.space == "" && a.local == "xmlns":
+			w.bind("", attrValue(a))
 		}
 	}
 	var parent meta.Category
@@ -328,58 +243,61 @@ func (w *walker) start(t xml.StartElement) error {
 		}
 		parent = top.ctx
 	}
-	e := w.resolve(t.Name.Space)
+	e := w.resolve(space)
 	syntax := e.uri == nsRDF || e.uri == nsX || e.uri == nsXOld
 	f.ctx = parent
 	if !syntax {
-		c := w.prop(e.s, t.Name.Local, parent)
+		c := w.prop(e.s, local, parent)
 		f.ctx = ""
 		if c != meta.Other {
 			f.ctx = c
 		}
-		if e.s == xmpNote && t.Name.Local == "HasExtendedXMP" {
+		if e.s == xmpNote && local == "HasExtendedXMP" {
 			f.guid, w.buf, w.bufOver = true, w.buf[:0], false
 		}
-		if e.s == tiffSchema && t.Name.Local == "Orientation" && w.orient == 0 {
+		if e.s == tiffSchema && local == "Orientation" && w.orient == 0 {
 			f.orient, w.obuf = true, w.obuf[:0]
 		}
 	}
-	for _, a := range t.Attr {
-		if a.Name.Space == "xmlns" || (a.Name.Space == "" && a.Name.Local == "xmlns") {
+	for _, a := range attrs {
+		if a.space == "xmlns" || (a.space == "" && a.local == "xmlns") {
 			continue
 		}
-		if a.Name.Space == "" && rdfSyntax[a.Name.Local] {
+		if a.space == "" && rdfSyntax[a.local] {
 			continue
 		}
-		ae := w.resolve(a.Name.Space)
+		ae := w.resolve(a.space)
 		switch ae.uri {
 		case nsRDF:
-			if a.Name.Local == "parseType" && a.Value == "Literal" {
+			if a.local == "parseType" && attrValue(a) == "Literal" {
 				f.literal = true
 			}
 			continue
 		case nsX, nsXOld, nsXML:
 			continue
 		}
-		w.prop(ae.s, a.Name.Local, f.ctx)
-		if ae.s == xmpNote && a.Name.Local == "HasExtendedXMP" && len(a.Value) <= maxGUID {
-			w.guid, w.guidOK = a.Value, true
+		w.prop(ae.s, a.local, f.ctx)
+		if ae.s == xmpNote && a.local == "HasExtendedXMP" {
+			if v := attrValue(a); len(v) <= maxGUID {
+				// A copy: the value may share memory with the packet.
+				w.guid, w.guidOK = strings.Clone(v), true
+			}
 		}
-		if ae.s == tiffSchema && a.Name.Local == "Orientation" && w.orient == 0 {
-			w.orient = orientation(a.Value)
+		if ae.s == tiffSchema && a.local == "Orientation" && w.orient == 0 {
+			w.orient = orientation(attrValue(a))
 		}
 	}
 	w.stack = append(w.stack, f)
 	return nil
 }
 
-func (w *walker) end(t xml.EndElement) error {
+func (w *walker) end(space, local string) error {
 	n := len(w.stack)
 	if n == 0 {
 		return FormatError("unexpected end tag")
 	}
 	top := w.stack[n-1]
-	if top.space != t.Name.Space || top.local != t.Name.Local {
+	if top.space != space || top.local != local {
 		return FormatError("mismatched end tag")
 	}
 	if top.guid && !w.bufOver {
@@ -401,7 +319,14 @@ func (w *walker) end(t xml.EndElement) error {
 	return nil
 }
 
-func (w *walker) text(t xml.CharData) {
+// wantsText reports whether text() would use character data now: outside
+// the root (junk), or inside a property whose value is read.
+func (w *walker) wantsText() bool {
+	n := len(w.stack)
+	return n == 0 || w.stack[n-1].orient || w.stack[n-1].guid
+}
+
+func (w *walker) text(t []byte) {
 	n := len(w.stack)
 	if n == 0 {
 		if len(bytes.Trim(t, " \t\r\n\uFEFF")) > 0 {

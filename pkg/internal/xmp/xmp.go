@@ -3,6 +3,7 @@ package xmp
 import (
 	"bytes"
 	"strings"
+	"sync"
 
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
@@ -23,21 +24,18 @@ func Inspect(packet []byte, where string, set *meta.Set) error {
 	// Local de-duplication keeps a packet of millions of names linear:
 	// meta.Set scans its (capped) tag list on every Add.
 	// Tags come from a fixed vocabulary, so the keys need no copying.
-	type key struct {
-		c   meta.Category
-		tag string
-	}
-	seen := map[key]bool{}
-	per := map[meta.Category]int{}
-	w := newWalker(func(tag string, c meta.Category) {
-		k := key{c, tag}
-		if seen[k] || per[c] >= maxTagsPerCategory {
+	// The walker and its maps are reused across packets (walkerPool).
+	w := getWalker()
+	defer putWalker(w)
+	w.onProp = func(tag string, c meta.Category) {
+		k := seenKey{c, tag}
+		if w.seen[k] || w.per[c] >= maxTagsPerCategory {
 			return
 		}
-		seen[k] = true
-		per[c]++
+		w.seen[k] = true
+		w.per[c]++
 		set.Add(c, where, tag)
-	})
+	}
 	err := parse(packet, w)
 	if err != nil {
 		set.Add(meta.Unparsed, where, "XMP")
@@ -47,6 +45,38 @@ func Inspect(packet []byte, where string, set *meta.Set) error {
 		set.Add(meta.Other, where, "XMP")
 	}
 	return nil
+}
+
+// seenKey is a finding's tag, for Inspect's de-duplication.
+type seenKey struct {
+	c   meta.Category
+	tag string
+}
+
+// walkerPool keeps walkers (their maps, stacks and buffers) across
+// packets: a scan classifies one or more packets per file.
+var walkerPool sync.Pool
+
+func getWalker() *walker {
+	w, ok := walkerPool.Get().(*walker)
+	if !ok {
+		w = newWalker(nil)
+		w.seen, w.per = map[seenKey]bool{}, map[meta.Category]int{}
+	}
+	return w
+}
+
+// putWalker returns w to the pool, unless a large packet grew it (the
+// pool must not pin the memory of a hostile packet).
+func putWalker(w *walker) {
+	if len(w.ns) > 64 || len(w.seen) > 1024 || cap(w.undo) > 256 || cap(w.attrs) > 256 || cap(w.tbuf) > 4096 {
+		return
+	}
+	w.reset()
+	w.onProp = nil
+	clear(w.seen)
+	clear(w.per)
+	walkerPool.Put(w)
 }
 
 // ExtendedGUID returns the value of xmpNote:HasExtendedXMP in packet (the
@@ -110,8 +140,18 @@ func parse(packet []byte, w *walker) error {
 	if err != nil {
 		return err
 	}
-	return w.run(doc)
+	if slowOnly || w.runFast(doc) != nil {
+		// Left to encoding/xml from the start (fast.go): the walker
+		// calls repeat those the fast pass made, and Inspect drops the
+		// repeated findings.
+		w.reset()
+		return w.run(doc)
+	}
+	return nil
 }
+
+// slowOnly, set by tests, turns the fast tokenizer off.
+var slowOnly bool
 
 func isGUID(s string) bool {
 	if len(s) != 32 {
