@@ -33,6 +33,9 @@ type HEIFOptions struct {
 	ICC []byte
 	// Rotation adds an irot property with this angle (1..3, ×90°).
 	Rotation int
+	// Mirror adds an imir property after the irot: 1 writes axis 0 (top
+	// and bottom exchanged, HEIF Amd 2), 2 writes axis 1 (left and right).
+	Mirror int
 	// Grid makes the primary a 2×1 'grid' of two hidden 'hvc1' tiles.
 	Grid bool
 	// GridInIdat stores the grid descriptor in idat (construction_method 1).
@@ -98,6 +101,9 @@ func HEIF(o HEIFOptions) []byte {
 	}
 	if o.Rotation != 0 {
 		primProps = append(primProps, -prop(heifBox("irot", []byte{byte(o.Rotation & 3)})))
+	}
+	if o.Mirror == 1 || o.Mirror == 2 {
+		primProps = append(primProps, -prop(heifBox("imir", []byte{byte(o.Mirror - 1)})))
 	}
 	if o.Description != "" {
 		d := []byte("en\x00")

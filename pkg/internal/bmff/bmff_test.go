@@ -127,6 +127,26 @@ func TestOrientationExif(t *testing.T) {
 	}
 }
 
+// imir follows HEIF Amd 2 as libheif, libavif and iPhones read it: axis 0
+// exchanges top and bottom (EXIF 4), axis 1 left and right (EXIF 2);
+// after irot 1 (90° anticlockwise) a left-right mirror is EXIF 7.
+func TestMirrorOrientation(t *testing.T) {
+	for _, c := range []struct {
+		o    testimg.HEIFOptions
+		want int
+	}{
+		{testimg.HEIFOptions{Mirror: 1}, 4},
+		{testimg.HEIFOptions{Mirror: 2}, 2},
+		{testimg.HEIFOptions{Rotation: 1, Mirror: 2}, 7},
+		{testimg.HEIFOptions{Rotation: 1, Mirror: 1}, 5},
+	} {
+		in, err := Inspect(testimg.HEIF(c.o))
+		if err != nil || in.Orientation != c.want {
+			t.Errorf("%+v: orientation %d (%v), want %d", c.o, in.Orientation, err, c.want)
+		}
+	}
+}
+
 func TestInspectGenerated(t *testing.T) {
 	o := allOptions()
 	var want meta.Set

@@ -169,10 +169,12 @@ func (f *file) transformOrientation(it *item) (int, bool) {
 		case pr.rot >= 0:
 			// angle*90 degrees anti-clockwise on screen (y down).
 			t = [4][4]int{{1, 0, 0, 1}, {0, -1, 1, 0}, {-1, 0, 0, -1}, {0, 1, -1, 0}}[pr.rot]
-		case pr.mir == 0: // vertical axis: left and right swap
-			t = [4]int{-1, 0, 0, 1}
-		case pr.mir == 1: // horizontal axis: top and bottom swap
+		case pr.mir == 0:
+			// HEIF Amd 2 (the mode reading that libheif, libavif and
+			// iPhones use): 0 exchanges top and bottom.
 			t = [4]int{1, 0, 0, -1}
+		case pr.mir == 1: // 1 exchanges left and right
+			t = [4]int{-1, 0, 0, 1}
 		default:
 			continue
 		}

@@ -112,10 +112,10 @@ func TestWebPAndAVIFInputs(t *testing.T) {
 		// gen2brain/webp decodes even VP8L through YUV 4:2:0: not exact.
 		"webp lossless":     {format.WebP, lossless.Bytes(), "", 8, true},
 		"webp to jpeg":      {format.WebP, lossy.Bytes(), format.JPEG, 8, true},
-		"avif":              {format.AVIF, av.Bytes(), "", 8, false},
+		"avif":              {format.AVIF, av.Bytes(), "", 8, true},
 		"avif to png":       {format.AVIF, av.Bytes(), format.PNG, 6, true},
 		"jpeg to webp":      {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.WebP, -1, true},
-		"jpeg to avif":      {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.AVIF, -1, false},
+		"jpeg to avif":      {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.AVIF, -1, true},
 		"png alpha to jpeg": {format.PNG, pngOf(pattern(64, 48, true)), format.JPEG, -1, true},
 	} {
 		t.Run(name, func(t *testing.T) {

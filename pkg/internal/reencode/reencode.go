@@ -18,6 +18,11 @@
 // planes end to end (decode to planes, orientation by moving plane samples,
 // encode from planes), with no RGBA round trip.
 //
+// Memory: a grid HEIF (phone photos) is decoded a few tiles per
+// WebAssembly call into one Go image (heifgrid.go), so its peak is that
+// image plus one batch, and the file's deadline is checked between
+// batches; other HEIFs are decoded whole, at about 40 bytes a pixel.
+//
 // Decompression bombs are refused before decoding: the format's own
 // header gives the dimensions, which must fit the pixel limit, and the
 // decode waits on a weighted semaphore shared by all workers for its share
@@ -26,12 +31,9 @@ package reencode
 
 import (
 	"bytes"
-	"compress/zlib"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
-	"hash/crc32"
 	"image"
 	"image/color"
 	"image/draw"
@@ -77,9 +79,20 @@ const bytesPerPixel = 4 * 3
 // wasmBytesPerPixel is the same for a WebAssembly codec: the module's
 // linear memory (a Go slice grown by appending) holds the coded input, the
 // codec's frame buffers and its output, then Go copies the output out.
-// Measured peak RSS of one HEIC decode: 477 MB for 12 MP, 1.7 GB for a
-// 50 MP 10-bit HEIF, about 40 bytes a pixel.
+// Measured peak RSS of one whole-image HEIC decode and JPEG encode, less
+// the 64 MB of a process that decodes a tiny one: 185 MB for 12 MP, 413
+// MB for 24.5 MP, 311 MB for a 16 MP HDR HEIF, 1.6 GB for a 50 MP 10-bit
+// HEIF (15 to 33 bytes a pixel). A grid HEIF decoded tile by tile
+// (heifgrid.go) costs a Go decode's bytesPerPixel plus one batch of tiles.
 const wasmBytesPerPixel = 40
+
+// avifEncBytesPerPixel and webpEncBytesPerPixel are the WebAssembly
+// encoders' share: measured peak RSS of a 6.5 MP HEIC (decoded tile by
+// tile) written as AVIF 556 MB, as WebP 266 MB, as JPEG 82 MB.
+const (
+	avifEncBytesPerPixel = 80
+	webpEncBytesPerPixel = 32
+)
 
 // HardMaxBytes is the most decoded-pixel memory one image may need
 // whatever the options say (about 350 MP): a decompression bomb must be
@@ -219,13 +232,25 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		return res, fmt.Errorf("%w: %d×%d is over %d pixels", ErrTooLarge, cfg.Width, cfg.Height, o.MaxPixels)
 	}
 	per := int64(bytesPerPixel)
-	if wasmCodec(f) {
+	var grid *heifGrid
+	if f == format.HEIF {
+		if g, err := planHEIFGrid(data); err == nil && int64(g.outW)*int64(g.outH) <= px {
+			grid = g
+		}
+	}
+	if wasmCodec(f) && grid == nil {
 		per = wasmBytesPerPixel
 	}
-	if wasmCodec(out) {
-		per += wasmBytesPerPixel / 2
+	switch out {
+	case format.AVIF:
+		per += avifEncBytesPerPixel
+	case format.WebP:
+		per += webpEncBytesPerPixel
 	}
 	weight := px * per
+	if grid != nil {
+		weight += grid.batchPeak() // one batch's module at a time
+	}
 	maxBytes := o.MaxBytes
 	if maxBytes <= 0 || maxBytes > HardMaxBytes {
 		maxBytes = HardMaxBytes
@@ -303,7 +328,12 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		}
 		img = imgs[0]
 	} else {
-		m, err := decode(f, data)
+		var m image.Image
+		if f == format.HEIF {
+			m, err = decodeHEIF(ctx, data, grid)
+		} else {
+			m, err = decode(f, data)
+		}
 		if err != nil {
 			return res, err
 		}
@@ -547,48 +577,3 @@ func orient(img image.Image, o int) image.Image {
 // iccChunkMax is the profile bytes one APP2 segment carries (65535 less
 // the length field, the ICC_PROFILE identifier and the two sequence bytes).
 const iccChunkMax = 65535 - 2 - 14
-
-// withJPEGICC inserts profile as ICC_PROFILE APP2 segments (ICC.1 Annex
-// B.4) right after SOI of enc.
-func withJPEGICC(enc, profile []byte) []byte {
-	if len(profile) == 0 || len(enc) < 2 {
-		return enc
-	}
-	n := (len(profile) + iccChunkMax - 1) / iccChunkMax
-	if n > 255 {
-		return enc
-	}
-	out := make([]byte, 0, len(enc)+len(profile)+18*n)
-	out = append(out, enc[:2]...)
-	for i := 0; i < n; i++ {
-		part := profile[i*iccChunkMax : min(len(profile), (i+1)*iccChunkMax)]
-		out = append(out, 0xFF, 0xE2)
-		out = binary.BigEndian.AppendUint16(out, uint16(2+14+len(part)))
-		out = append(out, "ICC_PROFILE\x00"...)
-		out = append(out, byte(i+1), byte(n))
-		out = append(out, part...)
-	}
-	return append(out, enc[2:]...)
-}
-
-// withPNGICC inserts profile as an iCCP chunk (PNG 3rd ed. 11.3.2.3) right
-// after IHDR of enc.
-func withPNGICC(enc, profile []byte) []byte {
-	if len(profile) == 0 || len(enc) < 33 {
-		return enc
-	}
-	var z bytes.Buffer
-	z.WriteString("ICC profile\x00\x00")
-	zw := zlib.NewWriter(&z)
-	zw.Write(profile)
-	zw.Close()
-	body := z.Bytes()
-	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(body)))
-	chunk = append(chunk, "iCCP"...)
-	chunk = append(chunk, body...)
-	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(chunk[4:]))
-	at := 8 + 12 + int(binary.BigEndian.Uint32(enc[8:]))
-	out := append([]byte{}, enc[:at]...)
-	out = append(out, chunk...)
-	return append(out, enc[at:]...)
-}

@@ -251,11 +251,6 @@ func withWebPICC(enc, profile []byte, size image.Point, alpha bool) ([]byte, boo
 	return out, true
 }
 
-// withAVIFICC would add a colr 'prof' property; libavif's encoder as
-// built here takes no profile and rewriting the item properties is not
-// done yet, so the profile is not kept (the caller warns).
-func withAVIFICC(enc, profile []byte) ([]byte, bool) { return enc, false }
-
 // heifTransformed reports whether a HEIF file carries an irot or imir
 // property box (9 bytes each). libheif applies them while decoding, so the
 // orientation they make (Inspection.Orientation for HEIF) must not be
