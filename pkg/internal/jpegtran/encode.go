@@ -51,6 +51,7 @@ type huffEnc struct {
 	size [256]uint8
 	bits [16]uint8 // counts of codes of length 1..16
 	vals []byte
+	lut  [256]uint32 // code<<8 | size
 }
 
 // optimal builds a code for the symbol frequencies freq (T.81 K.2, with
@@ -155,19 +156,62 @@ func optimal(freq *[257]int64) *huffEnc {
 		}
 		code <<= 1
 	}
+	e.pack()
 	return e
 }
 
+// bitWriter writes entropy-coded bits MSB first with byte stuffing
+// (T.81 F.1.2.3). Bits gather in a 64-bit word and leave 32 at a time;
+// a word without a 0xFF byte is appended whole.
 type bitWriter struct {
 	out []byte
 	acc uint64
-	n   uint
+	n   uint // bits in acc (at most 31 between calls)
 }
 
+// put appends the size low bits of code (size ≤ 32, code < 1<<size).
 func (w *bitWriter) put(code uint32, size uint) {
-	w.acc |= uint64(code) << (64 - size - w.n)
-	w.n += size
-	for w.n >= 8 {
+	w.acc, w.n = addBits(w.acc, w.n, code, size)
+	if w.n >= 32 {
+		w.acc, w.n = w.spill(w.acc, w.n)
+	}
+}
+
+// addBits appends the size low bits of code to the n bits in acc
+// (n + size ≤ 64).
+func addBits(acc uint64, n uint, code uint32, size uint) (uint64, uint) {
+	return acc | uint64(code)<<(64-size-n), n + size
+}
+
+// spill writes the top 32 of the n ≥ 32 bits in acc to w.out, stuffing
+// a zero after each 0xFF byte, and returns what is left. Hot loops keep
+// acc and n in locals and call it when n reaches 32.
+//
+//go:noinline
+func (w *bitWriter) spill(acc uint64, n uint) (uint64, uint) {
+	v := uint32(acc >> 32)
+	// A byte of v is 0xFF exactly when a byte of ^v is zero.
+	if (^v-0x01010101)&v&0x80808080 == 0 {
+		w.out = binary.BigEndian.AppendUint32(w.out, v)
+	} else {
+		for s := 24; s >= 0; s -= 8 {
+			b := byte(v >> s)
+			w.out = append(w.out, b)
+			if b == 0xFF {
+				w.out = append(w.out, 0)
+			}
+		}
+	}
+	return acc << 32, n - 32
+}
+
+// flush pads the last byte with ones and writes what is left.
+func (w *bitWriter) flush() {
+	if pad := (8 - w.n%8) % 8; pad > 0 {
+		w.acc |= (uint64(1)<<pad - 1) << (64 - pad - w.n)
+		w.n += pad
+	}
+	for w.n > 0 {
 		b := byte(w.acc >> 56)
 		w.out = append(w.out, b)
 		if b == 0xFF {
@@ -175,12 +219,6 @@ func (w *bitWriter) put(code uint32, size uint) {
 		}
 		w.acc <<= 8
 		w.n -= 8
-	}
-}
-
-func (w *bitWriter) flush() {
-	if w.n > 0 {
-		w.put(1<<(8-w.n)-1, 8-w.n) // pad with ones
 	}
 }
 
@@ -225,51 +263,7 @@ func (m *image) encode() []byte {
 	for t := 0; t < ntab; t++ {
 		dc[t], ac[t] = optimal(&dcf[t]), optimal(&acf[t])
 	}
-	out := make([]byte, 0, 1<<16)
-	out = append(out, 0xFF, 0xD8)
-	seg := func(marker byte, body []byte) {
-		out = append(out, 0xFF, marker)
-		out = binary.BigEndian.AppendUint16(out, uint16(len(body)+2))
-		out = append(out, body...)
-	}
-	done := map[uint8]bool{}
-	for _, c := range m.comps {
-		if !done[c.tq] {
-			done[c.tq] = true
-			seg(0xDB, m.dqt[c.tq])
-		}
-	}
-	sof := []byte{8}
-	sof = binary.BigEndian.AppendUint16(sof, uint16(m.h))
-	sof = binary.BigEndian.AppendUint16(sof, uint16(m.w))
-	sof = append(sof, byte(len(m.comps)))
-	for _, c := range m.comps {
-		sof = append(sof, c.id, c.h<<4|c.v, c.tq)
-	}
-	marker := byte(0xC0)
-	for _, t := range m.dqt {
-		if len(t) > 0 && t[0]>>4 == 1 {
-			marker = 0xC1 // 16-bit quantization tables: extended sequential
-		}
-	}
-	seg(marker, sof)
-	var dht []byte
-	for t := 0; t < ntab; t++ {
-		for cls, e := range []*huffEnc{dc[t], ac[t]} {
-			dht = append(dht, byte(cls<<4|t))
-			dht = append(dht, e.bits[:]...)
-			dht = append(dht, e.vals...)
-		}
-	}
-	seg(0xC4, dht)
-	sos := []byte{byte(len(m.comps))}
-	for k, c := range m.comps {
-		t := byte(tableOf(k))
-		sos = append(sos, c.id, t<<4|t)
-	}
-	sos = append(sos, 0, 63, 0)
-	seg(0xDA, sos)
-	w := &bitWriter{out: out}
+	w := &bitWriter{out: m.header(dc, ac, 1<<16)}
 	if fast {
 		tabs := [4]*huffEnc{dc[0], ac[0], dc[1], ac[1]}
 		for _, r := range m.syms {
@@ -317,4 +311,58 @@ func (m *image) encode() []byte {
 	})
 	w.flush()
 	return append(w.out, 0xFF, 0xD9)
+}
+
+// header returns SOI, DQT, SOF, DHT (tables dc, ac: one pair per table
+// class) and SOS for m, in a buffer of capacity capHint.
+func (m *image) header(dc, ac [2]*huffEnc, capHint int) []byte {
+	ntab := 1
+	if len(m.comps) > 1 {
+		ntab = 2
+	}
+	out := make([]byte, 0, capHint)
+	out = append(out, 0xFF, 0xD8)
+	seg := func(marker byte, body []byte) {
+		out = append(out, 0xFF, marker)
+		out = binary.BigEndian.AppendUint16(out, uint16(len(body)+2))
+		out = append(out, body...)
+	}
+	done := map[uint8]bool{}
+	for _, c := range m.comps {
+		if !done[c.tq] {
+			done[c.tq] = true
+			seg(0xDB, m.dqt[c.tq])
+		}
+	}
+	sof := []byte{8}
+	sof = binary.BigEndian.AppendUint16(sof, uint16(m.h))
+	sof = binary.BigEndian.AppendUint16(sof, uint16(m.w))
+	sof = append(sof, byte(len(m.comps)))
+	for _, c := range m.comps {
+		sof = append(sof, c.id, c.h<<4|c.v, c.tq)
+	}
+	marker := byte(0xC0)
+	for _, t := range m.dqt {
+		if len(t) > 0 && t[0]>>4 == 1 {
+			marker = 0xC1 // 16-bit quantization tables: extended sequential
+		}
+	}
+	seg(marker, sof)
+	var dht []byte
+	for t := 0; t < ntab; t++ {
+		for cls, e := range []*huffEnc{dc[t], ac[t]} {
+			dht = append(dht, byte(cls<<4|t))
+			dht = append(dht, e.bits[:]...)
+			dht = append(dht, e.vals...)
+		}
+	}
+	seg(0xC4, dht)
+	sos := []byte{byte(len(m.comps))}
+	for k, c := range m.comps {
+		t := byte(tableOf(k))
+		sos = append(sos, c.id, t<<4|t)
+	}
+	sos = append(sos, 0, 63, 0)
+	seg(0xDA, sos)
+	return out
 }

@@ -10,12 +10,20 @@
 // Progressive, arithmetic-coded, lossless and hierarchical JPEGs, 12-bit
 // samples and DNL heights are refused with ErrUnsupported: the caller then
 // takes the pixel path.
+//
+// The package also holds that pixel path's JPEG codec: Decode (baseline
+// and extended sequential Huffman to YCbCr or gray planes) and
+// EncodeYCbCr/EncodeGray (baseline, one pass). Both use the 8×8 DCT of
+// T.81 A.3.3 in the scaled factorisation of Arai, Agui and Nakajima, with
+// the scale factors folded into the (de)quantizer (aan.go; SSE on amd64,
+// aan_amd64.s, Go elsewhere or with the purego build tag).
 package jpegtran
 
 import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	goimage "image"
 )
 
 // Errors returned by Transcode.
@@ -41,6 +49,11 @@ type component struct {
 	last         []uint8 // per block: zig-zag index of the last non-zero AC (0: none)
 	td, ta       uint8   // the scan's table selectors (decoding)
 	k            int     // index in image.comps
+	// Decoding to pixels: blocks go through the IDCT as they are
+	// decoded into pix (row stride bw*8); coef and last stay nil.
+	pix     []byte
+	dq      [64]float32 // idct multipliers of the scan's table, transposed order
+	scanned bool
 }
 
 type huffDec struct {
@@ -48,8 +61,16 @@ type huffDec struct {
 	valptr  [17]int32
 	mincode [17]int32
 	vals    []byte
-	look    [1 << 9]uint16 // (length<<8 | value) for codes of up to 9 bits; 0: slow path
+	look    [1 << lookBits]uint16 // (length<<8 | value) for codes of up to lookBits bits; 0: slow path
+	// fast maps the next lookBits bits to a whole AC coefficient when its
+	// code and extra bits fit and its size is not 0:
+	// value<<16 | run<<12 | size<<8 | bits consumed (bits 8..15 are the
+	// run/size symbol); 0: use look.
+	fast [1 << lookBits]int32
 }
+
+// lookBits is the Huffman decoders' lookahead.
+const lookBits = 10
 
 type image struct {
 	w, h       int
@@ -74,6 +95,7 @@ type image struct {
 	// transform 0 means RGB; else component ids R, G, B mean RGB).
 	jfif, adobe bool
 	adobeRGB    bool
+	ratio       goimage.YCbCrSubsampleRatio // Decode's layout
 }
 
 // MaxBlocks bounds the coefficient memory (128 bytes a block): 2^21
@@ -246,6 +268,9 @@ func (m *image) parseSOF(s []byte, marker byte) error {
 	if total > MaxBlocks {
 		return ErrTooLarge
 	}
+	if m.noSyms {
+		return m.allocPixels()
+	}
 	for k := range m.comps {
 		c := &m.comps[k]
 		c.coef = make([]int16, c.bw*c.bh*64)
@@ -303,13 +328,19 @@ func (m *image) parseDHT(s []byte) error {
 			if code > 1<<l {
 				return errAt("jpegtran:16")
 			}
-			if l <= 9 {
+			if l <= lookBits {
 				for j := int32(0); j < int32(counts[l-1]); j++ {
 					c := d.mincode[l] + j
 					v := d.vals[d.valptr[l]+j]
-					lo := c << (9 - l)
-					for x := lo; x < lo+1<<(9-l); x++ {
+					lo := c << (lookBits - l)
+					for x := lo; x < lo+1<<(lookBits-l); x++ {
 						d.look[x] = uint16(l)<<8 | uint16(v)
+						// The extra bits follow the code in x's low bits.
+						sz := int32(v & 15)
+						if tc == 1 && sz > 0 && int32(l)+sz <= lookBits {
+							extra := x >> (lookBits - int32(l) - sz) & (1<<sz - 1)
+							d.fast[x] = extend(extra, uint(sz))<<16 | int32(v)<<8 | (int32(l) + sz)
+						}
 					}
 				}
 			}

@@ -1,6 +1,11 @@
 package jpegtran
 
-import goimage "image"
+import (
+	"encoding/binary"
+	goimage "image"
+	"math/bits"
+	"slices"
+)
 
 // unscaledQuant are the T.81 Annex K.1 tables in zig-zag order (as
 // image/jpeg has them), scaled by quality like libjpeg and image/jpeg.
@@ -15,35 +20,9 @@ var unscaledQuant = [2][64]byte{
 		99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99, 99},
 }
 
-// quantizer divides a DCT output (scaled by 8) by 8×Q with rounding to
-// nearest, through a reciprocal instead of a division.
-// The DCT outputs are below 2^13 in magnitude, so (|v| + d/2) < 2^14 and,
-// with d ≥ 8, ceil(2^18/d) ≤ 2^15: the product fits 32 bits and the
-// quotient is exact.
-type quantizer struct {
-	half  [64]uint32
-	recip [64]uint32
-}
-
-func newQuantizer(q *[64]byte) *quantizer {
-	z := &quantizer{}
-	for i, v := range q {
-		d := uint32(v) * 8
-		z.half[i] = d >> 1
-		z.recip[i] = (1<<18 + d - 1) / d
-	}
-	return z
-}
-
-func (z *quantizer) q(v int32, i int) int32 {
-	s := v >> 31
-	a := uint32((v ^ s) - s)
-	q := int32((a + z.half[i]) * z.recip[i] >> 18)
-	return (q ^ s) - s
-}
-
-// EncodeGray encodes src as a one-component baseline JPEG at quality, with
-// optimised Huffman tables.
+// EncodeGray encodes src as a one-component baseline JPEG at quality
+// (1..100), with the Annex K Huffman tables, in one pass. It is safe for
+// concurrent use.
 func EncodeGray(src *goimage.Gray, quality int) []byte {
 	r := src.Bounds()
 	y := &goimage.YCbCr{Y: src.Pix[src.PixOffset(r.Min.X, r.Min.Y):], YStride: src.Stride, Rect: goimage.Rect(0, 0, r.Dx(), r.Dy())}
@@ -51,11 +30,14 @@ func EncodeGray(src *goimage.Gray, quality int) []byte {
 }
 
 // EncodeYCbCr encodes src as a baseline 4:2:0 JPEG at quality (1..100)
-// holding SOI, DQT, SOF0, optimised DHT, SOS and EOI only. The planes are
-// read as they are (no RGBA round trip): 4:2:0 chroma is taken sample for
-// sample, other ratios are averaged down. Blocks go through image/jpeg's
-// forward DCT, a reciprocal quantizer and this package's optimised
-// Huffman coder.
+// holding SOI, DQT, SOF0, DHT, SOS and EOI only. The planes are read as
+// they are (no RGBA round trip): 4:2:0 chroma is taken sample for sample,
+// other ratios are averaged down. It runs in one pass: each block goes
+// through this package's AAN forward DCT (aan.go), a quantizer with the
+// DCT's scale folded in, and Huffman coding with the typical tables of
+// T.81 Annex K.3 (as cjpeg and Pillow write by default) straight into the
+// output, so nothing but the output is held. Transcode writes optimised
+// tables instead. It is safe for concurrent use.
 func EncodeYCbCr(src *goimage.YCbCr, quality int) []byte {
 	return encodePlanes(src, quality, false)
 }
@@ -88,61 +70,27 @@ func encodePlanes(src *goimage.YCbCr, quality int, gray bool) []byte {
 		c.bw, c.bh = m.mcux*int(c.h), m.mcuy*int(c.v)
 		m.comps = append(m.comps, c)
 	}
-	// Blocks are made in MCU order and turned into Huffman symbols at
-	// once (the coefficients are never stored): encode then codes the
-	// symbol stream with tables optimised for it.
-	m.syms = make([]uint32, 0, w*h/4)
-	m.symsOK = true
-	qz := [2]*quantizer{newQuantizer(&qt[0]), newQuantizer(&qt[1])}
-	var b block
-	var pred [3]int32
-	symbolize := func(k int) {
-		fdct(&b)
-		z := qz[tableOf(k)]
-		cls := uint32(tableOf(k) * 2)
-		dc := z.q(b[0], 0)
-		n, x := category(dc - pred[k])
-		pred[k] = dc
-		m.syms = append(m.syms, cls<<24|uint32(n)<<16|x)
-		m.freq[cls][n]++
-		run := uint32(0)
-		for i := 1; i < 64; i++ {
-			v := z.q(b[zigzag[i]], i)
-			if v == 0 {
-				run++
-				continue
-			}
-			for run > 15 {
-				m.syms = append(m.syms, (cls+1)<<24|0xF0<<16)
-				m.freq[cls+1][0xF0]++
-				run -= 16
-			}
-			n, x := category(v)
-			rs := run<<4 | uint32(n)
-			m.syms = append(m.syms, (cls+1)<<24|rs<<16|x)
-			m.freq[cls+1][rs]++
-			run = 0
+	// One pass: each block is transformed, quantized and Huffman-coded
+	// with the Annex K tables straight into the output; no coefficient
+	// or symbol is stored.
+	e := &pixelEncoder{}
+	for t := range e.r {
+		var q [64]uint16
+		for i, v := range qt[t] {
+			q[i] = uint16(v)
 		}
-		if run > 0 {
-			m.syms = append(m.syms, (cls+1)<<24)
-			m.freq[cls+1][0]++
+		z := fwdScale(&q)
+		for i, n := range zigzagT {
+			e.r[t][n] = z[i]
 		}
 	}
+	// Room for a quarter byte a pixel at q92 (what ID cards and photos
+	// take); the buffer grows past it when needed.
+	e.w.out = m.header([2]*huffEnc{specTables[0], specTables[2]}, [2]*huffEnc{specTables[1], specTables[3]}, 4096+w*h*quality/368)
+	b := &e.b
 	y0 := src.YOffset(r.Min.X, r.Min.Y)
 	lumaBlock := func(bx, by int) {
-		for j := 0; j < 8; j++ {
-			row := src.Y[y0+min(by*8+j, h-1)*src.YStride:]
-			if bx*8+7 < w {
-				row = row[bx*8 : bx*8+8]
-				for i := 0; i < 8; i++ {
-					b[j*8+i] = int32(row[i])
-				}
-				continue
-			}
-			for i := 0; i < 8; i++ {
-				b[j*8+i] = int32(row[min(bx*8+i, w-1)])
-			}
-		}
+		e.load(src.Y[y0:], src.YStride, bx*8, by*8, w, h)
 	}
 	cw, ch := (w+1)/2, (h+1)/2
 	direct := !gray && src.SubsampleRatio == goimage.YCbCrSubsampleRatio420 && r.Min.X%2 == 0 && r.Min.Y%2 == 0
@@ -151,46 +99,177 @@ func encodePlanes(src *goimage.YCbCr, quality int, gray bool) []byte {
 		c0 = src.COffset(r.Min.X, r.Min.Y)
 	}
 	chromaBlock := func(plane []byte, bx, by int) {
+		if direct {
+			e.load(plane[c0:], src.CStride, bx*8, by*8, cw, ch)
+			return
+		}
+		var avg [64]byte
 		for j := 0; j < 8; j++ {
 			cy := min(by*8+j, ch-1)
 			for i := 0; i < 8; i++ {
 				cx := min(bx*8+i, cw-1)
-				if direct {
-					b[j*8+i] = int32(plane[c0+cy*src.CStride+cx])
-					continue
-				}
 				var sum int32
 				for d := 0; d < 4; d++ {
 					px := min(2*cx+d&1, w-1) + r.Min.X
 					py := min(2*cy+d>>1, h-1) + r.Min.Y
 					sum += int32(plane[src.COffset(px, py)])
 				}
-				b[j*8+i] = (sum + 2) >> 2
+				avg[j*8+i] = byte((sum + 2) >> 2)
 			}
 		}
+		fdctBytes(b, avg[:], 8)
 	}
 	if gray {
 		for by := 0; by < m.mcuy; by++ {
 			for bx := 0; bx < m.mcux; bx++ {
 				lumaBlock(bx, by)
-				symbolize(0)
+				e.block(0)
 			}
 		}
-		return m.encode()
+		return e.finish()
 	}
 	for my := 0; my < m.mcuy; my++ {
 		for mx := 0; mx < m.mcux; mx++ {
 			for v := 0; v < 2; v++ {
 				for hh := 0; hh < 2; hh++ {
 					lumaBlock(2*mx+hh, 2*my+v)
-					symbolize(0)
+					e.block(0)
 				}
 			}
 			chromaBlock(src.Cb, mx, my)
-			symbolize(1)
+			e.block(1)
 			chromaBlock(src.Cr, mx, my)
-			symbolize(2)
+			e.block(2)
 		}
 	}
-	return m.encode()
+	return e.finish()
+}
+
+// pixelEncoder codes blocks of samples with the Annex K Huffman tables.
+type pixelEncoder struct {
+	w    bitWriter
+	r    [2][64]float32 // quantizer multipliers per table class, transposed order
+	pred [3]int32
+	b    [64]float32 // the block being coded: level-shifted samples
+}
+
+// load transforms the 8×8 block at (x, y) of a plane of pw×ph samples
+// (row stride stride) into e.b; samples past the right and
+// bottom edges repeat the last column and row (T.81 A.2.4 leaves the
+// padding to the encoder).
+func (e *pixelEncoder) load(plane []byte, stride, x, y, pw, ph int) {
+	if x+8 <= pw && y+8 <= ph {
+		fdctBytes(&e.b, plane[y*stride+x:], stride)
+		return
+	}
+	var edge [64]byte
+	for j := 0; j < 8; j++ {
+		row := plane[min(y+j, ph-1)*stride:]
+		for i := 0; i < 8; i++ {
+			edge[j*8+i] = row[min(x+i, pw-1)]
+		}
+	}
+	fdctBytes(&e.b, edge[:], 8)
+}
+
+// block quantizes and codes e.b (a transformed block) as component k.
+func (e *pixelEncoder) block(k int) {
+	t := tableOf(k)
+	r := &e.r[t]
+	dc, ac := specTables[2*t], specTables[2*t+1]
+	// Quantize without branches, noting the non-zero coefficients in a
+	// bit mask in zig-zag order.
+	var q [64]int32
+	nz := toZigzag(quant(&e.b, r, &q))
+	// The block's bytes go straight into the output's spare capacity
+	// (grown first to hold a worst-case block).
+	w := &e.w
+	if cap(w.out)-len(w.out) < maxBlockBytes {
+		w.out = slices.Grow(w.out, max(maxBlockBytes, len(w.out)/2))
+	}
+	out := w.out[len(w.out):cap(w.out)]
+	pos := 0
+	acc, bn := w.acc, w.n
+	n, x := category(q[0] - e.pred[k])
+	e.pred[k] = q[0]
+	c := dc.lut[n]
+	acc, bn = addBits(acc, bn, c>>8<<n|x, uint(c&0xFF)+n)
+	if bn >= 32 {
+		pos = putWord(out, pos, uint32(acc>>32))
+		acc, bn = acc<<32, bn-32
+	}
+	nz &^= 1
+	prev := 0
+	for nz != 0 {
+		i := bits.TrailingZeros64(nz)
+		nz &= nz - 1
+		run := uint32(i - prev - 1)
+		prev = i
+		for run > 15 {
+			c := ac.lut[0xF0]
+			acc, bn = addBits(acc, bn, c>>8, uint(c&0xFF))
+			if bn >= 32 {
+				pos = putWord(out, pos, uint32(acc>>32))
+				acc, bn = acc<<32, bn-32
+			}
+			run -= 16
+		}
+		n, x := category(q[zigzagT[i&63]])
+		c := ac.lut[run<<4|uint32(n)]
+		acc, bn = addBits(acc, bn, c>>8<<n|x, uint(c&0xFF)+n)
+		if bn >= 32 {
+			// putWord, inlined by hand on this, the hot path.
+			if v := uint32(acc >> 32); (^v-0x01010101)&v&0x80808080 == 0 {
+				binary.BigEndian.PutUint32(out[pos:], v)
+				pos += 4
+			} else {
+				pos = stuffWord(out, pos, v)
+			}
+			acc, bn = acc<<32, bn-32
+		}
+	}
+	if prev != 63 {
+		c := ac.lut[0]
+		acc, bn = addBits(acc, bn, c>>8, uint(c&0xFF))
+		if bn >= 32 {
+			pos = putWord(out, pos, uint32(acc>>32))
+			acc, bn = acc<<32, bn-32
+		}
+	}
+	w.acc, w.n = acc, bn
+	w.out = w.out[:len(w.out)+pos]
+}
+
+// maxBlockBytes bounds the bytes one block can add: 64 codes of at most
+// 16+11 bits, every byte stuffed, plus the 4 bytes of a word.
+const maxBlockBytes = 64*27/8*2 + 8
+
+// putWord writes v at out[pos:] and returns the position after it,
+// stuffing a zero after each 0xFF byte (T.81 F.1.2.3).
+func putWord(out []byte, pos int, v uint32) int {
+	// A byte of v is 0xFF exactly when a byte of ^v is zero.
+	if (^v-0x01010101)&v&0x80808080 != 0 {
+		return stuffWord(out, pos, v)
+	}
+	binary.BigEndian.PutUint32(out[pos:], v)
+	return pos + 4
+}
+
+//go:noinline
+func stuffWord(out []byte, pos int, v uint32) int {
+	for s := 24; s >= 0; s -= 8 {
+		b := byte(v >> s)
+		out[pos] = b
+		pos++
+		if b == 0xFF {
+			out[pos] = 0
+			pos++
+		}
+	}
+	return pos
+}
+
+func (e *pixelEncoder) finish() []byte {
+	e.w.flush()
+	return append(e.w.out, 0xFF, 0xD9)
 }

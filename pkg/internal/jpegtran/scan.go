@@ -1,5 +1,7 @@
 package jpegtran
 
+import "encoding/binary"
+
 // bitReader reads entropy-coded bits with byte stuffing (T.81 F.1.2.3);
 // at a marker it feeds zeros and remembers where the marker is.
 type bitReader struct {
@@ -11,6 +13,18 @@ type bitReader struct {
 }
 
 func (b *bitReader) fill() {
+	if b.n <= 32 && !b.marker && b.pos+8 <= len(b.data) {
+		// Whole bytes at once when the next eight hold no 0xFF (a byte
+		// of w is 0xFF exactly when that byte of ^w is zero).
+		w := binary.BigEndian.Uint64(b.data[b.pos:])
+		if (^w-0x0101010101010101)&w&0x8080808080808080 == 0 {
+			k := (64 - b.n) / 8 // 4..8 bytes
+			b.acc |= w >> (64 - 8*k) << (64 - 8*k - b.n)
+			b.n += 8 * k
+			b.pos += int(k)
+			return
+		}
+	}
 	for b.n <= 56 {
 		var c byte
 		if b.marker || b.pos >= len(b.data) {
@@ -50,7 +64,7 @@ func (b *bitReader) decode(d *huffDec) (byte, bool) {
 	if b.n < 16 {
 		b.fill()
 	}
-	if e := d.look[b.acc>>(64-9)]; e != 0 {
+	if e := d.look[b.acc>>(64-lookBits)]; e != 0 {
 		l := uint(e >> 8)
 		b.acc <<= l
 		b.n -= l
@@ -130,24 +144,78 @@ func (m *image) scan(data []byte, at int, hdr []byte) (int, error) {
 	rec := !m.scanned && m.ri == 0 && ns == len(m.comps) && !m.noSyms
 	m.symsOK = rec
 	if rec && m.syms == nil {
-		m.syms = make([]uint32, 0, len(data)/2)
+		m.syms = make([]uint32, 0, 2*(len(data)-at)) // about 2 symbols a byte at q90
+	}
+	var pb pixBlock // a block on its way to pixels
+	pixels := m.noSyms
+	if pixels {
+		for _, c := range cs {
+			if m.dqt[c.tq] == nil {
+				return 0, errAt("scan:9")
+			}
+			c.dq = transposedOrder(m.dequant(c.tq))
+			c.scanned = true
+		}
 	}
 	block := func(c *component, k int, p *int32) bool {
-		blk := c.coef[k*64 : k*64+64]
+		var blk *[64]int16
+		if !pixels {
+			blk = (*[64]int16)(c.coef[k*64 : k*64+64])
+		}
 		s, ok := br.decode(m.dc[c.td])
 		if !ok || s > 11 {
 			return false
 		}
 		x := br.bits(uint(s))
 		*p += extend(x, uint(s))
-		blk[0] = int16(*p)
+		if pixels {
+			pb.c[0] = *p
+		} else {
+			blk[0] = int16(*p)
+		}
 		cls := uint32(tableOf(c.k) * 2)
 		if rec {
 			m.syms = append(m.syms, cls<<24|uint32(s)<<16|uint32(x))
 			m.freq[cls][s]++
 		}
 		ac := m.ac[c.ta]
+		last := 0
+		// The bit buffer lives in locals through the fast path.
+		acc, n := br.acc, br.n
 		for i := 1; i < 64; {
+			if n < 32 {
+				br.acc, br.n = acc, n
+				br.fill()
+				acc, n = br.acc, br.n
+			}
+			if e := ac.fast[acc>>(64-lookBits)]; e != 0 {
+				// Code and extra bits in one lookup.
+				i += int(e >> 12 & 15)
+				if i > 63 {
+					return false
+				}
+				l := uint(e & 0xFF)
+				acc <<= l
+				n -= l
+				v := e >> 16
+				if pixels {
+					pb.c[zigzagT[i&63]] = v
+				} else {
+					blk[i] = int16(v)
+				}
+				last = i
+				i++
+				if rec {
+					// The extra bits back from the value (T.81 F.1.2.1:
+					// a negative value is sent as value-1 in size bits).
+					rs := uint32(e>>8) & 0xFF
+					x := uint32(v+v>>31) & (1<<(rs&15) - 1)
+					m.syms = append(m.syms, (cls+1)<<24|rs<<16|x)
+					m.freq[cls+1][rs]++
+				}
+				continue
+			}
+			br.acc, br.n = acc, n
 			rs, ok := br.decode(ac)
 			if !ok {
 				return false
@@ -164,6 +232,7 @@ func (m *image) scan(data []byte, at int, hdr []byte) (int, error) {
 					m.syms = append(m.syms, (cls+1)<<24|uint32(rs)<<16)
 					m.freq[cls+1][rs]++
 				}
+				acc, n = br.acc, br.n
 				if r != 15 {
 					break
 				}
@@ -175,14 +244,26 @@ func (m *image) scan(data []byte, at int, hdr []byte) (int, error) {
 				return false
 			}
 			x := br.bits(s)
+			acc, n = br.acc, br.n
 			if rec {
 				m.syms = append(m.syms, (cls+1)<<24|uint32(rs)<<16|uint32(x))
 				m.freq[cls+1][rs]++
 			}
-			blk[i] = int16(extend(x, s))
-			c.last[k] = uint8(i)
+			if v := extend(x, s); pixels {
+				pb.c[zigzagT[i&63]] = v
+			} else {
+				blk[i] = int16(v)
+			}
+			last = i
 			i++
 		}
+		br.acc, br.n = acc, n
+		if pixels {
+			bw := c.bw * 8
+			pb.put(c.pix[(k/c.bw)*8*bw+(k%c.bw)*8:], bw, last, &c.dq)
+			return true
+		}
+		c.last[k] = uint8(last)
 		return true
 	}
 	// Units in scan order: MCUs when interleaved, the component's own

@@ -348,6 +348,11 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 			return res, err
 		}
 		img, res.Path = transform(m, o, out)
+		if f == format.JPEG {
+			// The decoded planes go back to jpegtran's pool when this
+			// returns: nothing returned refers to them.
+			defer jpegtran.Release(m)
+		}
 	}
 	res.Data, err = encode(out, img, q, f == format.WebP && webpLossless(data))
 	if err != nil {
@@ -434,7 +439,8 @@ func encode(f format.Format, img image.Image, q int, lossless bool) ([]byte, err
 	case format.JPEG:
 		switch m := img.(type) {
 		case *image.YCbCr:
-			// Planes in, optimised Huffman tables out (package jpegtran).
+			// Planes in, one pass with the T.81 Annex K tables out
+			// (package jpegtran, as cjpeg and Pillow by default).
 			return jpegtran.EncodeYCbCr(m, q), nil
 		case *image.Gray:
 			return jpegtran.EncodeGray(m, q), nil
@@ -528,7 +534,7 @@ func decode(f format.Format, data []byte) (img image.Image, err error) {
 	switch f {
 	case format.JPEG:
 		// Baseline JPEG to planes with this project's entropy decoder
-		// (same inverse DCT as image/jpeg); image/jpeg for the rest
+		// (own AAN inverse DCT, within one level of image/jpeg); image/jpeg for the rest
 		// (progressive, CMYK, RGB) and for whatever it refuses.
 		if img, err = jpegtran.Decode(data); err != nil {
 			img, err = jpeg.Decode(r)
