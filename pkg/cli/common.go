@@ -126,6 +126,7 @@ func run(ctx context.Context, co commonOptions, cfg pipeline.Config, hdr report.
 	if err := preflight(co, cfg); err != nil {
 		return err
 	}
+	defer tuneGC(cfg)()
 	var resumed atomic.Int64
 	if co.Resume != "" {
 		set, err := loadResume(co.Resume, co.Paths)
