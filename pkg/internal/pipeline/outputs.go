@@ -64,7 +64,7 @@ func (p *proc) commitOut(r *Result, name string, out []byte, snap safefile.Snaps
 // sameOutput reports whether the regular file name under --out holds
 // exactly want, and returns its FileInfo.
 func (p *proc) sameOutput(name string, want []byte) (bool, os.FileInfo, error) {
-	f, err := p.outRoot.OpenFile(name, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW, 0)
+	f, err := p.outRoot.OpenFile(name, readOnlyNoFollow, 0)
 	if err != nil {
 		return false, nil, err
 	}

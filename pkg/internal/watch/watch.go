@@ -25,7 +25,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/fsnotify/fsnotify"
@@ -87,9 +86,7 @@ type snap struct {
 
 func snapOf(fi os.FileInfo, now time.Time) snap {
 	s := snap{size: fi.Size(), mod: fi.ModTime(), taken: now}
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		s.ino = st.Ino
-	}
+	s.ino = inodeOf(fi)
 	return s
 }
 
@@ -370,7 +367,7 @@ func (w *watcher) dispatch(ctx context.Context) {
 func (w *watcher) process(ctx context.Context, rel string) error {
 	start := time.Now()
 	rec := report.File{Path: rel, Format: "unknown", Verification: report.VerifyNotRun}
-	f, err := w.drop.OpenFile(rel, os.O_RDONLY|syscall.O_NOFOLLOW|syscall.O_NONBLOCK, 0)
+	f, err := w.drop.OpenFile(rel, readOnlyNoFollow, 0)
 	if err != nil {
 		return nil // gone, or a link: nothing to do
 	}

@@ -1,20 +1,14 @@
 package containertest
 
 import (
-	"syscall"
 	"testing"
 	"time"
 )
 
-// CPUTime returns the process's user+system CPU time. Benchmarks of the
-// proofs report it beside wall time, which a shared machine overstates.
-func CPUTime() time.Duration {
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
-}
+// CPUTime returns the process's user+system CPU time (0 where unknown).
+// Benchmarks of the proofs report it beside wall time, which a shared
+// machine overstates.
+func CPUTime() time.Duration { return cpuTime() }
 
 // ReportCPU reports, for ops operations since start (a CPUTime reading),
 // the CPU nanoseconds per operation ("cpu-ns/op") and, when bytesPerOp is
