@@ -178,22 +178,34 @@ func BenchmarkHEIFDecode(b *testing.B) {
 // and ispe and the tiles' nclx colr (raw boxes).
 func encodedTiles(t *testing.T) (tiles [][]byte, hvcC, ispe, colr []byte) {
 	t.Helper()
+	src := pattern(256, 256, false)
+	var quads []image.Image
+	for k := range 4 {
+		quads = append(quads, src.SubImage(image.Rect(k%2*128, k/2*128, k%2*128+128, k/2*128+128)))
+	}
+	return heifEncTiles(t, quads, "90")
+}
+
+// heifEncTiles encodes each picture as one image of a HEIC with heif-enc
+// at quality q (skipped when heif-enc is absent, or when it gives the
+// images different configurations) and returns, in order, their coded
+// data, the shared hvcC and ispe and the nclx colr (raw boxes).
+func heifEncTiles(t *testing.T, pics []image.Image, q string) (tiles [][]byte, hvcC, ispe, colr []byte) {
+	t.Helper()
 	if _, err := exec.LookPath("heif-enc"); err != nil {
 		t.Skip("heif-enc not installed")
 	}
-	src := pattern(256, 256, false)
 	dir := t.TempDir()
 	var args []string
-	for k := range 4 {
-		q := src.SubImage(image.Rect(k%2*128, k/2*128, k%2*128+128, k/2*128+128))
+	for k, m := range pics {
 		f := filepath.Join(dir, "t"+itoa(k)+".png")
-		if err := os.WriteFile(f, pngOf(q), 0o644); err != nil {
+		if err := os.WriteFile(f, pngOf(m), 0o644); err != nil {
 			t.Fatal(err)
 		}
 		args = append(args, f)
 	}
 	out := filepath.Join(dir, "tiles.heic")
-	if b, err := exec.Command("heif-enc", append([]string{"-q", "90", "-o", out}, args...)...).CombinedOutput(); err != nil {
+	if b, err := exec.Command("heif-enc", append([]string{"-q", q, "-o", out}, args...)...).CombinedOutput(); err != nil {
 		t.Fatalf("heif-enc: %v\n%s", err, b)
 	}
 	d, err := parseHEIF(must(os.ReadFile(out)))
@@ -207,8 +219,8 @@ func encodedTiles(t *testing.T) (tiles [][]byte, hvcC, ispe, colr []byte) {
 		}
 	}
 	slices.Sort(ids)
-	if len(ids) != 4 {
-		t.Fatalf("%d hvc1 items", len(ids))
+	if len(ids) != len(pics) {
+		t.Fatalf("heif-enc wrote %d images for %d pictures", len(ids), len(pics))
 	}
 	for _, id := range ids {
 		it := d.items[id]
@@ -221,7 +233,7 @@ func encodedTiles(t *testing.T) (tiles [][]byte, hvcC, ispe, colr []byte) {
 			t.Skip("heif-enc gave the tiles different configurations")
 		}
 		hvcC, ispe = h.raw, s.raw
-		tiles = append(tiles, must(d.itemData(it, 1<<20)))
+		tiles = append(tiles, must(d.itemData(it, 1<<24)))
 	}
 	return tiles, hvcC, ispe, colr
 }
