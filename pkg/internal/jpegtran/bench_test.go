@@ -58,34 +58,30 @@ func BenchmarkEncodeYCbCr(b *testing.B) {
 	containertest.ReportCPU(b, start, b.N, 0)
 }
 
-// BenchmarkPixelPath is the whole pixel path: decode to planes, encode.
+// BenchmarkPixelPath is the whole pixel path: decode to planes, encode;
+// "release" hands the planes back with Release after each encode, as a
+// batch run does.
 func BenchmarkPixelPath(b *testing.B) {
 	in := idCard(b)
-	b.ReportAllocs()
-	start := containertest.CPUTime()
-	for b.Loop() {
-		src, err := Decode(in)
-		if err != nil {
-			b.Fatal(err)
+	for _, release := range []bool{false, true} {
+		name := "fresh"
+		if release {
+			name = "release"
 		}
-		EncodeYCbCr(src.(*goimage.YCbCr), 92)
+		b.Run(name, func(b *testing.B) {
+			b.ReportAllocs()
+			start := containertest.CPUTime()
+			for b.Loop() {
+				src, err := Decode(in)
+				if err != nil {
+					b.Fatal(err)
+				}
+				EncodeYCbCr(src.(*goimage.YCbCr), 92)
+				if release {
+					Release(src)
+				}
+			}
+			containertest.ReportCPU(b, start, b.N, 0)
+		})
 	}
-	containertest.ReportCPU(b, start, b.N, 0)
-}
-
-// BenchmarkPixelPathRelease is BenchmarkPixelPath handing the planes
-// back with Release after each encode, as a batch run can.
-func BenchmarkPixelPathRelease(b *testing.B) {
-	in := idCard(b)
-	b.ReportAllocs()
-	start := containertest.CPUTime()
-	for b.Loop() {
-		src, err := Decode(in)
-		if err != nil {
-			b.Fatal(err)
-		}
-		EncodeYCbCr(src.(*goimage.YCbCr), 92)
-		Release(src)
-	}
-	containertest.ReportCPU(b, start, b.N, 0)
 }
