@@ -50,7 +50,12 @@ func cmdKill9(ts *testscript.TestScript, neg bool, args []string) {
 	// makes of it (lossless scrubbing is deterministic).
 	orig := hashTree(ts, dir)
 	exp := ts.MkAbs("expected")
+	t0 := time.Now()
 	runPS(ts, true, "scrub", "--quiet", "--out", exp, dir)
+	// Kills land within the first share of a whole run's time (the --out
+	// run's, measured here), so that they hit runs that are still working
+	// however fast the machine is.
+	window := max(20*time.Millisecond, time.Since(t0)/time.Duration(max(cycles, 1)))
 	want := hashTree(ts, exp)
 	seed := time.Now().UnixNano()
 	ts.Logf("kill9 seed %d", seed)
@@ -70,7 +75,7 @@ func cmdKill9(ts *testscript.TestScript, neg bool, args []string) {
 		ts.Check(cmd.Start())
 		last := i == cycles
 		if !last {
-			time.Sleep(time.Duration(20+rng.IntN(600)) * time.Millisecond)
+			time.Sleep(10*time.Millisecond + time.Duration(rng.Int64N(int64(window))))
 			cmd.Process.Signal(syscall.SIGKILL)
 		}
 		err := cmd.Wait()
@@ -111,6 +116,9 @@ func cmdKill9(ts *testscript.TestScript, neg bool, args []string) {
 		}
 	}
 	ts.Logf("%d of %d runs killed", killed, cycles)
+	if killed*2 < cycles {
+		ts.Fatalf("only %d of %d runs were killed while working: the test did not test", killed, cycles)
+	}
 }
 
 // checkKilledReport: the report verifies up to its last complete line, and
