@@ -98,6 +98,16 @@ func (d *boolDec) need() int {
 // over reports whether a decision needed bytes past the partition.
 func (d *boolDec) over() bool { return d.need() > len(d.data) }
 
+// coded reports whether the partition can be the output of a boolean
+// encoder. An encoder keeps the decoder's value below its range, which is
+// 255 at the first decision: a partition that is read at all cannot start
+// with 0xFF. Decoders disagree on what follows such a start (the value
+// outgrows the range: golang.org/x/image/vp8 wraps it at 32 bits, libwebp
+// refuses the frame), so no extent can be proven for it. While the first
+// decision holds it, every later one does (a decision and a shift keep
+// value < range).
+func (d *boolDec) coded() bool { return d.need() == 0 || len(d.data) == 0 || d.data[0] != 0xFF }
+
 var coeffBands = [17]uint8{0, 1, 2, 3, 6, 4, 5, 6, 6, 6, 6, 6, 6, 6, 6, 7, 0}
 
 var catProbs = [4][]uint8{
@@ -356,6 +366,14 @@ func parseVP8(p []byte) (*vp8Frame, error) {
 		}
 		if td.over() {
 			return nil, errVP8("token partition truncated")
+		}
+	}
+	if !d.coded() {
+		return nil, errVP8("first partition is not boolean-coded data")
+	}
+	for _, td := range tds {
+		if !td.coded() {
+			return nil, errVP8("token partition is not boolean-coded data")
 		}
 	}
 	f.parts = append(f.parts, p[10:10+d.need()])
