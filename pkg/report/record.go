@@ -147,32 +147,9 @@ type Settings struct {
 // when s is marshalled: a scan ("report-only") records scan settings only.
 func (s Settings) HasScrubSettings() bool { return s.Output != "report-only" || s.scrubFields }
 
-// settingsJSON is Settings in its JSON field order.
-type settingsJSON struct {
-	Mode               string   `json:"mode"`
-	Output             string   `json:"output"`
-	InPlace            bool     `json:"in_place"`
-	OutDir             string   `json:"out_dir"`
-	Quality            int      `json:"quality"`
-	MaxDimension       int      `json:"max_dimension"`
-	MaxPixels          int64    `json:"max_pixels"`
-	Jobs               int      `json:"jobs"`
-	DryRun             bool     `json:"dry_run"`
-	Exclude            []string `json:"exclude"`
-	Keep               Keep     `json:"keep"`
-	Hardlinks          string   `json:"hardlinks"`
-	Force              bool     `json:"force"`
-	FileTimeoutSeconds float64  `json:"file_timeout_seconds"`
-	MaxFileSize        int64    `json:"max_file_size"`
-	RedactPaths        bool     `json:"redact_paths"`
-	Signed             bool     `json:"signed"`
-	Shard              string   `json:"shard,omitempty"`
-	FilesFrom          bool     `json:"files_from,omitempty"`
-	Overwrite          bool     `json:"overwrite,omitempty"`
-	Format             string   `json:"format,omitempty"`
-	Fit                string   `json:"fit,omitempty"`
-	Coefficients       bool     `json:"coefficients,omitempty"`
-}
+// settingsJSON is Settings without its JSON methods (its fields and tags
+// give the order a scrub header is written in).
+type settingsJSON Settings
 
 // scanSettingsJSON is what a scan records: settingsJSON without the scrub
 // settings.
@@ -194,9 +171,7 @@ type scanSettingsJSON struct {
 // scan headers that had them).
 func (s Settings) MarshalJSON() ([]byte, error) {
 	if s.HasScrubSettings() {
-		return json.Marshal(settingsJSON{s.Mode, s.Output, s.InPlace, s.OutDir, s.Quality, s.MaxDimension,
-			s.MaxPixels, s.Jobs, s.DryRun, s.Exclude, s.Keep, s.Hardlinks, s.Force, s.FileTimeoutSeconds,
-			s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom, s.Overwrite, s.Format, s.Fit, s.Coefficients})
+		return json.Marshal(settingsJSON(s))
 	}
 	return json.Marshal(scanSettingsJSON{s.Mode, s.Output, s.MaxPixels, s.Jobs, s.Exclude,
 		s.FileTimeoutSeconds, s.MaxFileSize, s.RedactPaths, s.Signed, s.Shard, s.FilesFrom})
@@ -212,11 +187,8 @@ func (s *Settings) UnmarshalJSON(b []byte) error {
 		Quality *json.RawMessage `json:"quality"`
 	}
 	_ = json.Unmarshal(b, &probe)
-	*s = Settings{Mode: j.Mode, Output: j.Output, InPlace: j.InPlace, OutDir: j.OutDir, Quality: j.Quality,
-		MaxDimension: j.MaxDimension, MaxPixels: j.MaxPixels, Jobs: j.Jobs, DryRun: j.DryRun, Exclude: j.Exclude,
-		Keep: j.Keep, Hardlinks: j.Hardlinks, Force: j.Force, FileTimeoutSeconds: j.FileTimeoutSeconds,
-		MaxFileSize: j.MaxFileSize, RedactPaths: j.RedactPaths, Signed: j.Signed, Shard: j.Shard,
-		FilesFrom: j.FilesFrom, Overwrite: j.Overwrite, Format: j.Format, Fit: j.Fit, Coefficients: j.Coefficients, scrubFields: j.Output == "report-only" && probe.Quality != nil}
+	*s = Settings(j)
+	s.scrubFields = j.Output == "report-only" && probe.Quality != nil
 	return nil
 }
 

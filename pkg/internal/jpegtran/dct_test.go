@@ -55,11 +55,7 @@ func randomBlock(rng *rand.Rand, kind int) (s [64]float64) {
 // TestFDCT: fdct scaled by fwdScale (q = 1) equals the reference FDCT
 // within 1e-3 per coefficient (float32 rounding; coefficients reach ±1024).
 func TestFDCT(t *testing.T) {
-	var ones [64]uint16
-	for i := range ones {
-		ones[i] = 1
-	}
-	r := fwdScale(&ones)
+	r := fwdScale(&unitTable)
 	for name, f := range map[string]func(*[64]float32, []byte){
 		"fdct":   func(b *[64]float32, _ []byte) { fdct(b) },
 		"fdctGo": func(b *[64]float32, _ []byte) { fdctGo(b) },
@@ -96,60 +92,43 @@ func TestFDCT(t *testing.T) {
 // reference IDCT rounded and clamped, give or take 1 where the reference
 // falls within float rounding of a half.
 func TestIDCTBytes(t *testing.T) {
-	var ones [64]uint16
-	for i := range ones {
-		ones[i] = 1
-	}
-	r := invScale(&ones)
-	for name, f := range map[string]func(*[64]float32, uint8, uint8, []byte, int){"idctBytesGo": idctBytesGo} {
-		rng := rand.New(rand.NewPCG(5, 6))
-		off := 0
-		for n := 0; n < 400; n++ {
-			var S [64]float64
-			for i := range S {
-				if n%2 == 0 || rng.IntN(5) == 0 {
-					S[i] = float64(rng.IntN(1201) - 600)
-				}
+	r := invScale(&unitTable)
+	name, f := "idctBytesGo", idctBytesGo
+	rng := rand.New(rand.NewPCG(5, 6))
+	off := 0
+	for n := 0; n < 400; n++ {
+		var S [64]float64
+		for i := range S {
+			if n%2 == 0 || rng.IntN(5) == 0 {
+				S[i] = float64(rng.IntN(1201) - 600)
 			}
-			want := refIDCT(&S)
-			var z [64]float32
-			var rows, cols uint8
-			for i, nat := range zigzag {
-				if S[nat] != 0 {
-					z[nat] = float32(S[nat]) * r[i]
-					rows |= 1 << (nat / 8)
-					cols |= 1 << (nat % 8)
-				}
-			}
-			dst := make([]byte, 10*8+8)
-			f(&z, rows|1, cols|1, dst, 10)
-			for y := 0; y < 8; y++ {
-				for x := 0; x < 8; x++ {
-					exact := want[y*8+x] + 128
-					w := math.Min(255, math.Max(0, math.Floor(exact+0.5)))
-					got := float64(dst[y*10+x])
-					if got != w {
-						if math.Abs(got-w) > 1 || math.Abs(math.Abs(exact-math.Floor(exact))-0.5) > 1e-3 {
-							t.Fatalf("%s: block %d sample %d,%d = %v, want %v (exact %.5f)", name, n, x, y, got, w, exact)
-						}
-						off++
+		}
+		want := refIDCT(&S)
+		z, rows, cols := scaledBlock(&S, r)
+		dst := make([]byte, 10*8+8)
+		f(&z, rows|1, cols|1, dst, 10)
+		for y := 0; y < 8; y++ {
+			for x := 0; x < 8; x++ {
+				exact := want[y*8+x] + 128
+				w := math.Min(255, math.Max(0, math.Floor(exact+0.5)))
+				got := float64(dst[y*10+x])
+				if got != w {
+					if math.Abs(got-w) > 1 || math.Abs(math.Abs(exact-math.Floor(exact))-0.5) > 1e-3 {
+						t.Fatalf("%s: block %d sample %d,%d = %v, want %v (exact %.5f)", name, n, x, y, got, w, exact)
 					}
+					off++
 				}
 			}
 		}
-		t.Logf("%s: %d samples off by one at a rounding tie", name, off)
 	}
+	t.Logf("%s: %d samples off by one at a rounding tie", name, off)
 }
 
 // TestIDCT: idct of coefficients scaled by invScale (q = 1) equals the
 // reference IDCT within 1e-3 per sample, with and without the
 // zero-row/column shortcuts.
 func TestIDCT(t *testing.T) {
-	var ones [64]uint16
-	for i := range ones {
-		ones[i] = 1
-	}
-	r := invScale(&ones)
+	r := invScale(&unitTable)
 	rng := rand.New(rand.NewPCG(3, 4))
 	worst := 0.0
 	for n := 0; n < 400; n++ {
@@ -174,15 +153,7 @@ func TestIDCT(t *testing.T) {
 			}
 		}
 		want := refIDCT(&S)
-		var z [64]float32
-		var rows, cols uint8
-		for i, nat := range zigzag {
-			if S[nat] != 0 {
-				z[nat] = float32(S[nat]) * r[i]
-				rows |= 1 << (nat / 8)
-				cols |= 1 << (nat % 8)
-			}
-		}
+		z, rows, cols := scaledBlock(&S, r)
 		idct(&z, rows, cols)
 		for i := range z {
 			worst = max(worst, math.Abs(float64(z[i])-want[i]))
@@ -251,4 +222,27 @@ func TestQuantAndCoef(t *testing.T) {
 			}
 		}
 	}
+}
+
+// unitTable is a quantization table of ones: the scale tables built from
+// it map coefficients to the transform's own scale.
+var unitTable = func() (t [64]uint16) {
+	for i := range t {
+		t[i] = 1
+	}
+	return t
+}()
+
+// scaledBlock scales the natural-order coefficients S by r (zig-zag
+// order, from invScale) as the decoder's dequantization does, and returns
+// the masks of the rows and columns that hold a non-zero coefficient.
+func scaledBlock(S *[64]float64, r [64]float32) (z [64]float32, rows, cols uint8) {
+	for i, nat := range zigzag {
+		if S[nat] != 0 {
+			z[nat] = float32(S[nat]) * r[i]
+			rows |= 1 << (nat / 8)
+			cols |= 1 << (nat % 8)
+		}
+	}
+	return z, rows, cols
 }
