@@ -56,13 +56,9 @@ type gifFile struct {
 // Parse parses a whole GIF once: header, screen descriptor, colour tables,
 // every block, each image's LZW data decoded to its end code, the kept
 // extensions validated and the others classified.
-func Parse(data []byte) (container.File, error) {
-	f, err := parse(data)
-	if err != nil {
-		return f, err
-	}
-	return f, nil
-}
+// On error the File still holds what was parsed (parse never returns a
+// nil file), so its inspection reports what was found.
+func Parse(data []byte) (container.File, error) { return parse(data) }
 
 type builder struct {
 	f      *gifFile

@@ -56,13 +56,9 @@ type pngFile struct {
 // Parse parses a whole PNG file once: chunk framing and CRCs, the image
 // header, the kept chunks against their schema, every image data stream
 // inflated to its end, and the metadata chunks classified.
-func Parse(data []byte) (container.File, error) {
-	f, err := parse(data)
-	if err != nil {
-		return f, err
-	}
-	return f, nil
-}
+// On error the File still holds what was parsed (parse never returns a
+// nil file), so its inspection reports what was found.
+func Parse(data []byte) (container.File, error) { return parse(data) }
 
 // builder accumulates a parse.
 type builder struct {

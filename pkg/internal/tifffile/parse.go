@@ -47,8 +47,7 @@ type chunk struct{ off, n int }
 // variants photoscrub cannot rebuild (raw camera files, compressions
 // without a proof) wrap container.ErrUnsupported.
 func Parse(data []byte) (container.File, error) {
-	f, err := parse(data, false)
-	return f, err
+	return parse(data, false)
 }
 
 func parseRaw(data []byte) (container.File, error) {
