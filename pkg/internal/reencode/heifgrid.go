@@ -74,6 +74,11 @@ func planHEIFGrid(data []byte) (*heifGrid, error) {
 	if err != nil {
 		return nil, err
 	}
+	return d.planGrid()
+}
+
+// planGrid is planHEIFGrid on a parsed file.
+func (d *heifDoc) planGrid() (*heifGrid, error) {
 	prim := d.items[d.primary]
 	if prim == nil || prim.typ != "grid" {
 		return nil, errHEIFShape

@@ -193,8 +193,12 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		return res, fmt.Errorf("%w: %s", ErrNoEncoder, f)
 	}
 	res.Format = out
-	if f == format.HEIF && heifTransformed(data) {
-		o.Orientation = 1 // libheif applies irot/imir itself
+	var doc *heifDoc // the item structure of a HEIF, parsed once
+	if f == format.HEIF {
+		doc, _ = parseHEIF(data)
+		if heifTransformed(doc, data) {
+			o.Orientation = 1 // libheif (or the tile route) applies irot/imir
+		}
 	}
 	if err := refuseMultiFrame(f, data); err != nil {
 		return res, err
@@ -237,8 +241,8 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 	}
 	per := int64(bytesPerPixel)
 	var grid *heifGrid
-	if f == format.HEIF {
-		if g, err := planHEIFGrid(data); err == nil && int64(g.outW)*int64(g.outH) <= px {
+	if doc != nil {
+		if g, err := doc.planGrid(); err == nil && int64(g.outW)*int64(g.outH) <= px {
 			grid = g
 		}
 	}

@@ -251,12 +251,23 @@ func withWebPICC(enc, profile []byte, size image.Point, alpha bool) ([]byte, boo
 	return out, true
 }
 
-// heifTransformed reports whether a HEIF file carries an irot or imir
-// property box (9 bytes each). libheif applies them while decoding, so the
+// heifTransformed reports whether the primary item of a HEIF file carries
+// an irot or imir property. libheif applies them while decoding, so the
 // orientation they make (Inspection.Orientation for HEIF) must not be
 // applied twice. libavif does not apply them: AVIF orientation is applied
-// like any other.
-func heifTransformed(data []byte) bool {
+// like any other. doc is the parsed file, nil when parseHEIF refused its
+// layout: then any 9-byte irot or imir box counts (libheif, more lenient
+// than parseHEIF, may still decode the file and apply it).
+func heifTransformed(doc *heifDoc, data []byte) bool {
+	if doc != nil {
+		prim := doc.items[doc.primary]
+		if prim == nil {
+			return false
+		}
+		_, rot := doc.prop(prim, "irot")
+		_, mir := doc.prop(prim, "imir")
+		return rot || mir
+	}
 	for _, typ := range []string{"irot", "imir"} {
 		for i := 4; i < len(data); {
 			k := bytes.Index(data[i:], []byte(typ))
