@@ -6,10 +6,15 @@
 #
 #   jpegtran     jpegtran -copy none -outfile OUT/f IN/f   (one process a file)
 #   djpeg-cjpeg  djpeg IN/f | cjpeg -quality 92 > OUT/f    (two processes a file)
+#   heif-convert heif-convert -q 92 IN/f OUT/f.jpg         (HEIC/AVIF to JPEG)
+#   dwebp-cwebp  dwebp -ppm IN/f | cwebp -q 85 > OUT/f     (WebP re-encode)
+#   heif-avif    heif-convert IN/f OUT/f.png, heif-enc -A  (AVIF re-encode)
 #   exiv2        exiv2 rm IN/f...                          (in place, 64 files a process)
 #   mogrify      mogrify -strip IN/f...                    (in place, 64 files a process)
 set -uo pipefail
 mode=$1 jobs=$2 list=$3 in=$4 out=$5
+
+[[ $out == - ]] || mkdir -p "$out"
 
 shard() { awk -v n="$jobs" -v k="$1" '(NR - 1) % n == k' "$list"; }
 
@@ -24,6 +29,23 @@ work() {
 	djpeg-cjpeg)
 		while IFS= read -r f; do
 			djpeg "$in/$f" | cjpeg -quality 92 >"$out/$f" || rc=1
+		done
+		;;
+	heif-convert)
+		while IFS= read -r f; do
+			heif-convert -q 92 "$in/$f" "$out/${f%.*}.jpg" >/dev/null || rc=1
+		done
+		;;
+	dwebp-cwebp)
+		while IFS= read -r f; do
+			dwebp -quiet -ppm "$in/$f" -o - | cwebp -quiet -q 85 -o "$out/$f" -- - || rc=1
+		done
+		;;
+	heif-avif)
+		while IFS= read -r f; do
+			heif-convert "$in/$f" "$out/${f%.*}.png" >/dev/null &&
+				heif-enc -A -q 80 -o "$out/$f" "$out/${f%.*}.png" >/dev/null || rc=1
+			rm -f "$out/${f%.*}.png"
 		done
 		;;
 	exiv2)
