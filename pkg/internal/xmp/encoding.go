@@ -127,11 +127,17 @@ func (l *latin1Reader) Read(p []byte) (int, error) {
 		l.buf = make([]byte, n)
 	}
 	m, err := l.r.Read(l.buf[:n])
-	var out []byte
-	for _, c := range l.buf[:m] {
-		out = utf8.AppendRune(out, rune(c))
-	}
+	out := latin1ToUTF8(l.buf[:m])
 	k := copy(p, out)
 	l.pending = out[k:]
 	return k, err
+}
+
+// latin1ToUTF8 maps each byte of p to the code point of the same value.
+func latin1ToUTF8(p []byte) []byte {
+	out := make([]byte, 0, len(p)+len(p)/4)
+	for _, c := range p {
+		out = utf8.AppendRune(out, rune(c))
+	}
+	return out
 }

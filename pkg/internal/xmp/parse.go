@@ -107,17 +107,38 @@ func (w *walker) reset() {
 func (w *walker) run(doc []byte) error {
 	d := xml.NewDecoder(bytes.NewReader(doc))
 	d.Strict = true
-	d.CharsetReader = charsetReader
+	// The decoder's offsets count the bytes it reads; once an encoding
+	// declaration switches it to the Latin-1 reader they count converted
+	// bytes, which are more than doc's. tr keeps a text whose offsets are
+	// the decoder's (nil after a second switch: no such text is kept).
+	tr, switches := doc, 0
+	d.CharsetReader = func(label string, r io.Reader) (io.Reader, error) {
+		rr, err := charsetReader(label, r)
+		if _, ok := rr.(*latin1Reader); ok {
+			switches++
+		}
+		return rr, err
+	}
 	for tokens := 0; ; tokens++ {
 		if tokens >= maxTokens {
 			return FormatError("too many XML tokens")
 		}
 		at := d.InputOffset()
+		before := switches
 		tok, err := d.RawToken()
 		if err == io.EOF {
 			break
 		}
-		if err != nil && w.element && len(w.stack) == 0 && truncatedTrailer(doc[at:]) {
+		if switches != before {
+			tr = nil
+			if switches == 1 && err == nil {
+				// Everything up to the end of the declaration was read
+				// as it is; the rest goes through the Latin-1 reader.
+				end := int(d.InputOffset())
+				tr = append(doc[:end:end], latin1ToUTF8(doc[end:])...)
+			}
+		}
+		if err != nil && w.element && len(w.stack) == 0 && at <= int64(len(tr)) && truncatedTrailer(tr[at:]) {
 			break // e.g. a JPEG segment length that cut off the final "?>"
 		}
 		if err != nil {

@@ -290,3 +290,22 @@ func TestPrePassExact(t *testing.T) {
 		t.Error("orientation without the property")
 	}
 }
+
+// TestLatin1Offsets: after a Latin-1 declaration the decoder counts
+// converted bytes, more than the packet has. A broken tail must be an
+// error (not a panic), and the cut-off trailer allowance must still apply.
+func TestLatin1Offsets(t *testing.T) {
+	decl := `<?xml version="1.0" encoding="ISO-8859-1"?>`
+	high := strings.Repeat("\xe9", 80)
+	root := `<x:xmpmeta xmlns:x="adobe:ns:meta/" x:note="` + high + `"/>`
+	var set meta.Set
+	if err := Inspect([]byte(decl+root+"<"), where, &set); err == nil {
+		t.Error("broken tail after Latin-1 text: no error")
+	}
+	if err := Inspect([]byte(decl+root+`<?xpacket end="w"`), where, &set); err != nil {
+		t.Errorf("cut-off trailer after Latin-1 text: %v", err)
+	}
+	if err := Inspect([]byte(decl+root+`<x:a>`+high+`<?xpacket end="w"`), where, &set); err == nil {
+		t.Error("an element hidden before a cut-off trailer: no error")
+	}
+}
