@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path"
 	"sync/atomic"
@@ -51,13 +52,19 @@ type proc struct {
 	budgetBytes int64
 	own         ownFiles // photoscrub's own files (checked once opened, walk.Options.Defer)
 	dedup       *dedup
-	order       *turnstile // walk order of identity checks (deferred stats)
+	order       *turnstile  // walk order of identity checks (deferred stats)
+	fsClose     []io.Closer // the FSes' directory handles, closed at the end
 }
 
 func (p *proc) openOutputs() error {
-	wrap := p.cfg.FS
-	if wrap == nil {
-		wrap = func(f safefile.FS) safefile.FS { return f }
+	wrap := func(f safefile.FS) safefile.FS {
+		if c, ok := f.(io.Closer); ok {
+			p.fsClose = append(p.fsClose, c)
+		}
+		if p.cfg.FS != nil {
+			return p.cfg.FS(f)
+		}
+		return f
 	}
 	if p.cfg.InPlace {
 		p.inPlace = make([]*safefile.Committer, len(p.roots))
@@ -92,6 +99,9 @@ func (p *proc) openOutputs() error {
 }
 
 func (p *proc) closeOutputs() {
+	for _, c := range p.fsClose {
+		c.Close()
+	}
 	if p.outRoot != nil {
 		p.outRoot.Close()
 	}
@@ -131,7 +141,12 @@ func (p *proc) guard(ctx context.Context, c walk.Candidate, seq int) (r *Result)
 		base.Status, base.Reason = StatusSkipped, ReasonStaleTemp
 		base.Warnings = append(base.Warnings, "temp file left by an interrupted run")
 		if p.cfg.CleanStale {
-			if err := safefile.RemoveStale(safefile.RootFS(p.roots[c.Root].Root), c.Rel); err == nil {
+			fsys := safefile.RootFS(p.roots[c.Root].Root)
+			err := safefile.RemoveStale(fsys, c.Rel)
+			if c, ok := fsys.(io.Closer); ok {
+				c.Close()
+			}
+			if err == nil {
 				base.Warnings = append(base.Warnings, "removed (--clean-stale)")
 			} else {
 				base.Warnings = append(base.Warnings, "could not be removed")

@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
 	"syscall"
 	"time"
 )
@@ -58,10 +59,33 @@ type File interface {
 }
 
 // RootFS returns an FS confined to r. It is safe for concurrent use as
-// long as r is not closed.
-func RootFS(r *os.Root) FS { return rootFS{r} }
+// long as r is not closed. It keeps handles on the directories it works in
+// (dircache.go): close it (it is an io.Closer) before r.
+func RootFS(r *os.Root) FS { return &rootFS{r: r, dirs: &dirCache{r: r}} }
 
-type rootFS struct{ r *os.Root }
+type rootFS struct {
+	r    *os.Root
+	dirs *dirCache
+}
+
+// Close closes the directory handles the FS keeps, not its root.
+func (r *rootFS) Close() error { return r.dirs.Close() }
+
+// in runs op on the root that holds name's last component, with that
+// component: the cached handle of its directory, or the root itself for a
+// name at the top.
+func (r *rootFS) in(name string, op func(root *os.Root, base string) error) error {
+	dir, base, ok := split(name)
+	if !ok {
+		return op(r.r, name)
+	}
+	h, release, err := r.dirs.acquire(dir)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return op(h.r, base)
+}
 
 // rootFile wraps *os.File so that the xattr helpers can reach its
 // descriptor.
@@ -69,26 +93,54 @@ type rootFile struct{ *os.File }
 
 func (f rootFile) fd() uintptr { return f.File.Fd() }
 
-func (r rootFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
-	f, err := r.r.OpenFile(name, flag, perm)
+func (r *rootFS) OpenFile(name string, flag int, perm fs.FileMode) (File, error) {
+	var f *os.File
+	err := r.in(name, func(root *os.Root, base string) (err error) {
+		f, err = root.OpenFile(base, flag, perm)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
 	return rootFile{f}, nil
 }
 
-func (r rootFS) Rename(oldname, newname string) error { return r.r.Rename(oldname, newname) }
-func (r rootFS) Link(oldname, newname string) error   { return r.r.Link(oldname, newname) }
-func (r rootFS) Remove(name string) error             { return r.r.Remove(name) }
-func (r rootFS) Lstat(name string) (fs.FileInfo, error) {
-	return r.r.Lstat(name)
+// pair runs op on the cached handle of the directory both names share, or
+// on the root when they are in different directories.
+func (r *rootFS) pair(oldname, newname string, op func(root *os.Root, a, b string) error) error {
+	d1, b1, ok1 := split(oldname)
+	d2, b2, ok2 := split(newname)
+	if !ok1 || !ok2 || d1 != d2 {
+		return op(r.r, oldname, newname)
+	}
+	h, release, err := r.dirs.acquire(d1)
+	if err != nil {
+		return err
+	}
+	defer release()
+	return op(h.r, b1, b2)
 }
-func (r rootFS) Chtimes(name string, atime, mtime time.Time) error {
-	return r.r.Chtimes(name, atime, mtime)
-}
-func (r rootFS) MkdirAll(name string, perm fs.FileMode) error { return r.r.MkdirAll(name, perm) }
 
-func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
+func (r *rootFS) Rename(oldname, newname string) error {
+	return r.pair(oldname, newname, (*os.Root).Rename)
+}
+func (r *rootFS) Link(oldname, newname string) error {
+	return r.pair(oldname, newname, (*os.Root).Link)
+}
+func (r *rootFS) Remove(name string) error { return r.in(name, (*os.Root).Remove) }
+func (r *rootFS) Lstat(name string) (fi fs.FileInfo, err error) {
+	err = r.in(name, func(root *os.Root, base string) error {
+		fi, err = root.Lstat(base)
+		return err
+	})
+	return fi, err
+}
+func (r *rootFS) Chtimes(name string, atime, mtime time.Time) error {
+	return r.in(name, func(root *os.Root, base string) error { return root.Chtimes(base, atime, mtime) })
+}
+func (r *rootFS) MkdirAll(name string, perm fs.FileMode) error { return r.r.MkdirAll(name, perm) }
+
+func (r *rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	d, err := r.r.Open(name)
 	if err != nil {
 		return nil, err
@@ -97,7 +149,7 @@ func (r rootFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	return d.ReadDir(-1)
 }
 
-func (r rootFS) SyncDir(name string) error {
+func (r *rootFS) SyncDir(name string) error {
 	d, err := r.r.Open(name)
 	if err != nil {
 		return err
@@ -116,7 +168,7 @@ func (r rootFS) SyncDir(name string) error {
 // SyncFS flushes the whole file system of the root at once (Linux
 // syncfs(2)); Commit uses it, where an FS has it, instead of one fsync per
 // file and per directory (see batch.go).
-func (r rootFS) SyncFS() error {
+func (r *rootFS) SyncFS() error {
 	d, err := r.r.Open(".")
 	if err != nil {
 		return err
@@ -125,11 +177,20 @@ func (r rootFS) SyncFS() error {
 	return syncFS(d)
 }
 
-func (r rootFS) FreeBytes(name string) (uint64, error) {
-	d, err := r.r.Open(name)
+func (r *rootFS) FreeBytes(name string) (uint64, error) {
+	h := &r.dirs.top
+	if dir := filepath.Clean(name); dir != "." {
+		var release func()
+		var err error
+		if h, release, err = r.dirs.acquire(dir); err != nil {
+			return 0, err
+		}
+		defer release()
+	}
+	d, done, err := r.dirs.dirFile(h)
 	if err != nil {
 		return 0, err
 	}
-	defer d.Close()
+	defer done()
 	return freeBytes(d)
 }
