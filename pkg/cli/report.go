@@ -73,13 +73,9 @@ func runVerify(c *ucli.Context, path, pubPath string) error {
 		return &exitError{ExitUsage, fmt.Sprintf("%s: cannot open the report%s", path, because(err))}
 	}
 	defer f.Close()
-	var pub []byte
-	if pubPath != "" {
-		k, err := report.LoadPublicKey(pubPath)
-		if err != nil {
-			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key%s", pubPath, because(err))}
-		}
-		pub = k
+	pub, err := loadPubKey(pubPath)
+	if err != nil {
+		return err
 	}
 	res, err := report.Verify(f, pub)
 	if err != nil {
@@ -90,4 +86,17 @@ func runVerify(c *ucli.Context, path, pubPath string) error {
 		return &exitError{code: ExitPartial}
 	}
 	return nil
+}
+
+// loadPubKey loads the --pubkey of report verify ("" gives nil: no
+// signature check).
+func loadPubKey(pubPath string) ([]byte, error) {
+	if pubPath == "" {
+		return nil, nil
+	}
+	k, err := report.LoadPublicKey(pubPath)
+	if err != nil {
+		return nil, &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key%s", pubPath, because(err))}
+	}
+	return k, nil
 }

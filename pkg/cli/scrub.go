@@ -114,20 +114,11 @@ func (o *scrubOptions) validate(keep string) error {
 	case o.Hardlinks != "refuse" && o.Hardlinks != "rewrite":
 		return usagef("--hardlinks must be refuse or rewrite")
 	}
-	o.Keep = meta.Keep{}
-	for _, k := range strings.Split(keep, ",") {
-		switch strings.TrimSpace(k) {
-		case "orientation":
-			o.Keep.Orientation = true
-		case "icc":
-			o.Keep.ICC = true
-		case "both":
-			o.Keep = meta.DefaultKeep
-		case "none", "":
-		default:
-			return usagef("--keep takes orientation, icc, both or none, e.g. photoscrub scrub --keep orientation,icc --out cleaned %s", paths)
-		}
+	k, err := parseKeep(keep, "photoscrub scrub --keep orientation,icc --out cleaned "+paths)
+	if err != nil {
+		return err
 	}
+	o.Keep = k
 	if o.Overwrite && o.OutDir == "" {
 		return usagef("--overwrite only makes sense with --out (it replaces differing outputs there), e.g. photoscrub scrub --out cleaned --overwrite %s", paths)
 	}
@@ -168,7 +159,7 @@ func runScrub(ctx context.Context, opts scrubOptions, stdout, stderr io.Writer) 
 	hdr := header("scrub", opts.commonOptions, report.Settings{
 		Mode: opts.Mode, Output: output, InPlace: opts.InPlace, OutDir: opts.OutDir, Quality: opts.Quality,
 		MaxDimension: opts.MaxDimension, DryRun: opts.DryRun,
-		Keep:      report.Keep{Orientation: opts.Keep.Orientation, ICC: opts.Keep.ICC},
+		Keep:      reportKeep(opts.Keep),
 		Hardlinks: opts.Hardlinks, Force: opts.Force, Overwrite: opts.Overwrite,
 		Format: opts.Format, Fit: fitString(opts.Fit), Coefficients: opts.Coefficients,
 	})

@@ -62,7 +62,9 @@ func parseRotate(v string) (report.RotateOptions, error) {
 	return report.RotateOptions{}, usagef("--report-rotate takes a duration (24h) or a size (100MB), got %q", v)
 }
 
-func parseKeep(v string) (meta.Keep, error) {
+// parseKeep reads a --keep list; example completes the usage error's
+// "e.g." with the command line the caller suggests.
+func parseKeep(v, example string) (meta.Keep, error) {
 	var k meta.Keep
 	for _, s := range strings.Split(v, ",") {
 		switch strings.TrimSpace(s) {
@@ -74,10 +76,26 @@ func parseKeep(v string) (meta.Keep, error) {
 			k = meta.DefaultKeep
 		case "none", "":
 		default:
-			return k, usagef("--keep takes orientation, icc, both or none, e.g. --keep orientation,icc")
+			return k, usagef("--keep takes orientation, icc, both or none, e.g. %s", example)
 		}
 	}
 	return k, nil
+}
+
+// reportKeep is the keep policy as the report header records it.
+func reportKeep(k meta.Keep) report.Keep {
+	return report.Keep{Orientation: k.Orientation, ICC: k.ICC}
+}
+
+// readArrival reads the keep policy and the log level that serve and watch
+// share; the logger writes JSON to the app's error writer.
+func readArrival(c *ucli.Context) (meta.Keep, *slog.Logger, error) {
+	keep, err := parseKeep(c.String("keep"), "--keep orientation,icc")
+	if err != nil {
+		return keep, nil, err
+	}
+	log, err := newLogger(c.App.ErrWriter, c.String("log-level"))
+	return keep, log, err
 }
 
 func newLogger(w io.Writer, level string) (*slog.Logger, error) {
@@ -89,7 +107,8 @@ func newLogger(w io.Writer, level string) (*slog.Logger, error) {
 }
 
 // openSeries opens the rotated report of serve or watch (nil without --report).
-func openSeries(c *ucli.Context, cmd string, s report.Settings, roots []string) (*report.Series, error) {
+// The header's options are s with keep, --jobs and --max-pixels filled in.
+func openSeries(c *ucli.Context, cmd string, s report.Settings, keep meta.Keep, roots []string) (*report.Series, error) {
 	path := c.String("report")
 	if path == "" {
 		return nil, nil
@@ -113,7 +132,7 @@ func openSeries(c *ucli.Context, cmd string, s report.Settings, roots []string) 
 		}
 		opts.RedactKey = k
 	}
-	s.Jobs, s.MaxPixels = c.Int("jobs"), c.Int64("max-pixels")
+	s.Keep, s.Jobs, s.MaxPixels = reportKeep(keep), c.Int("jobs"), c.Int64("max-pixels")
 	h := report.Header{Command: cmd, Tool: report.CurrentTool(Version), Options: s,
 		Operator: c.String("operator"), Purpose: c.String("purpose"), Roots: roots}
 	ser, err := report.OpenSeries(path, h, opts, ro)
@@ -162,11 +181,7 @@ func serveCommand() *ucli.Command {
 }
 
 func runServe(c *ucli.Context) error {
-	keep, err := parseKeep(c.String("keep"))
-	if err != nil {
-		return err
-	}
-	log, err := newLogger(c.App.ErrWriter, c.String("log-level"))
+	keep, log, err := readArrival(c)
 	if err != nil {
 		return err
 	}
@@ -197,8 +212,7 @@ func runServe(c *ucli.Context) error {
 		}
 	}
 	ser, err := openSeries(c, "serve", report.Settings{Mode: "lossless", Output: "response", Quality: c.Int("quality"),
-		Keep:               report.Keep{Orientation: keep.Orientation, ICC: keep.ICC},
-		FileTimeoutSeconds: c.Duration("handler-timeout").Seconds(), MaxFileSize: c.Int64("max-body")}, []string{})
+		FileTimeoutSeconds: c.Duration("handler-timeout").Seconds(), MaxFileSize: c.Int64("max-body")}, keep, []string{})
 	if err != nil {
 		return err
 	}
@@ -260,17 +274,28 @@ func runServe(c *ucli.Context) error {
 		log.Error("server stopped", "error", serveErr.Error())
 		code = ExitFatal
 	}
-	if ser != nil {
-		head, err := ser.Close(report.Summary{ExitCode: code})
-		if err != nil {
-			log.Error("report not sealed", "error", err.Error())
-			return &exitError{ExitFatal, "the report could not be sealed"}
-		}
-		log.Info("report sealed", "file", ser.Path(), "head", head)
+	if err := sealSeries(ser, code, log); err != nil {
+		return err
 	}
 	if code != ExitOK {
 		return &exitError{code, ""}
 	}
+	return nil
+}
+
+// sealSeries seals the report of serve or watch, if there is one, with the
+// run's exit code and logs the file and its head; when the seal fails it
+// logs why and returns the exit error that ends the command.
+func sealSeries(ser *report.Series, code int, log *slog.Logger) error {
+	if ser == nil {
+		return nil
+	}
+	head, err := ser.Close(report.Summary{ExitCode: code})
+	if err != nil {
+		log.Error("report not sealed", "error", err.Error())
+		return &exitError{ExitFatal, "the report could not be sealed"}
+	}
+	log.Info("report sealed", "file", ser.Path(), "head", head)
 	return nil
 }
 
@@ -296,13 +321,9 @@ func runVerifySeries(c *ucli.Context, paths []string, pubPath string) error {
 		}
 		paths = files
 	}
-	var pub []byte
-	if pubPath != "" {
-		k, err := report.LoadPublicKey(pubPath)
-		if err != nil {
-			return &exitError{ExitUsage, fmt.Sprintf("%s: cannot load the public key%s", pubPath, because(err))}
-		}
-		pub = k
+	pub, err := loadPubKey(pubPath)
+	if err != nil {
+		return err
 	}
 	res, err := report.VerifySeries(paths, pub)
 	for i, r := range res.Files {

@@ -64,17 +64,13 @@ func runWatch(c *ucli.Context, drop string) error {
 	if root, bad := pipeline.Overlap(out, []string{quar}); bad {
 		return usagef("--out %s overlaps --quarantine %s; quarantined files hold metadata and must stay apart", out, root)
 	}
-	keep, err := parseKeep(c.String("keep"))
-	if err != nil {
-		return err
-	}
-	log, err := newLogger(c.App.ErrWriter, c.String("log-level"))
+	keep, log, err := readArrival(c)
 	if err != nil {
 		return err
 	}
 	absDrop, _ := filepath.Abs(drop)
 	ser, err := openSeries(c, "watch", report.Settings{Mode: "lossless", Output: "out-dir", OutDir: out,
-		Keep: report.Keep{Orientation: keep.Orientation, ICC: keep.ICC}, MaxFileSize: c.Int64("max-file-size")}, []string{absDrop})
+		MaxFileSize: c.Int64("max-file-size")}, keep, []string{absDrop})
 	if err != nil {
 		return err
 	}
@@ -94,12 +90,8 @@ func runWatch(c *ucli.Context, drop string) error {
 		log.Error("watch stopped", "error", werr.Error())
 		code = ExitFatal
 	}
-	if ser != nil {
-		head, err := ser.Close(report.Summary{ExitCode: code})
-		if err != nil {
-			return &exitError{ExitFatal, "the report could not be sealed"}
-		}
-		log.Info("report sealed", "file", ser.Path(), "head", head)
+	if err := sealSeries(ser, code, log); err != nil {
+		return err
 	}
 	if werr != nil {
 		return &exitError{ExitFatal, fmt.Sprintf("watch stopped: %v", werr)}

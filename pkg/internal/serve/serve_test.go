@@ -19,13 +19,13 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/arrivaltest"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/photoscrub"
 	"github.com/photoscrub/photoscrub/pkg/report"
@@ -34,31 +34,13 @@ import (
 
 const tokenA = "tok-aaaaaaaaaaaaaaaaaaaaaaaa"
 
-// syncBuffer is a log sink safe for concurrent writes.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
 type fixture struct {
 	t      *testing.T
 	srv    *httptest.Server
 	s      *Server
 	series *report.Series
 	base   string
-	log    *syncBuffer
+	log    *arrivaltest.LogBuffer
 	seen   [][]byte // every response body and header block
 	client *http.Client
 }
@@ -66,7 +48,7 @@ type fixture struct {
 func newFixture(t *testing.T, cfg Config, tls bool) *fixture {
 	t.Helper()
 	dir := t.TempDir()
-	f := &fixture{t: t, base: filepath.Join(dir, "serve.jsonl"), log: &syncBuffer{}}
+	f := &fixture{t: t, base: filepath.Join(dir, "serve.jsonl"), log: &arrivaltest.LogBuffer{}}
 	var err error
 	f.series, err = report.OpenSeries(f.base, report.Header{Command: "serve",
 		Options: report.Settings{Mode: "lossless", Output: "response", Jobs: 2, Keep: report.Keep{Orientation: true, ICC: true}}},
@@ -148,14 +130,7 @@ func (f *fixture) problem(resp *http.Response, body []byte, code int, slug strin
 // nothing anyone saw holds a planted value.
 func (f *fixture) closeAndCheck(wantRecords int) {
 	f.t.Helper()
-	if _, err := f.series.Close(report.Summary{}); err != nil {
-		f.t.Fatal(err)
-	}
-	files, _ := report.SeriesFiles(f.base)
-	res, err := report.VerifySeries(files, nil)
-	if err != nil {
-		f.t.Fatal(err)
-	}
+	res, all := arrivaltest.SealSeries(f.t, f.series, f.base)
 	var n int64
 	for _, r := range res.Files {
 		n += r.Records - 2
@@ -163,16 +138,7 @@ func (f *fixture) closeAndCheck(wantRecords int) {
 	if n != int64(wantRecords) {
 		f.t.Errorf("%d report records, want %d (one per request)", n, wantRecords)
 	}
-	all := [][]byte{f.log.Bytes()}
-	for _, p := range files {
-		b, _ := os.ReadFile(p)
-		all = append(all, b)
-		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			if err := report.ValidateLine(line); err != nil {
-				f.t.Fatalf("%s: %v", p, err)
-			}
-		}
-	}
+	all = append(all, f.log.Bytes())
 	cl := f.client
 	if cl == nil {
 		cl = f.srv.Client()
@@ -185,13 +151,7 @@ func (f *fixture) closeAndCheck(wantRecords int) {
 	resp.Body.Close()
 	all = append(all, mb)
 	all = append(all, f.seen...)
-	for _, needle := range testimg.DefaultMarkers().Needles() {
-		for i, b := range all {
-			if bytes.Contains(b, []byte(needle)) {
-				f.t.Errorf("planted value %q leaked (output %d)", needle, i)
-			}
-		}
-	}
+	arrivaltest.NoPlanted(f.t, "output", all...)
 	if bytes.Contains(f.log.Bytes(), []byte(tokenA)) {
 		f.t.Error("a token reached the log")
 	}
@@ -437,8 +397,45 @@ func TestServeSlowClients(t *testing.T) {
 	f.closeAndCheck(1)
 }
 
-func TestServeTLSAndHTTP2(t *testing.T) {
-	// A generated certificate, as an operator would install one.
+// TestServeHTTP2 sends one upload over HTTP/2, with TLS (a generated
+// certificate, as an operator would install one) and in clear text (h2c).
+func TestServeHTTP2(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		tls    bool
+		client func(t *testing.T, f *fixture) *http.Client
+	}{
+		{"TLS", true, tlsClient},
+		{"h2c", false, func(*testing.T, *fixture) *http.Client {
+			var p http.Protocols
+			p.SetUnencryptedHTTP2(true)
+			return &http.Client{Transport: &http.Transport{Protocols: &p}}
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newFixture(t, Config{Jobs: 2}, tc.tls)
+			cl := tc.client(t, f)
+			f.client = cl
+			req, _ := http.NewRequest("POST", f.srv.URL+"/v1/scrub", bytes.NewReader(dirtyJPEG(t)))
+			req.Header.Set("Authorization", "Bearer "+tokenA)
+			resp, err := cl.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			f.seen = append(f.seen, body)
+			if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
+				t.Fatalf("%s: %d %s", tc.name, resp.StatusCode, resp.Proto)
+			}
+			f.closeAndCheck(1)
+		})
+	}
+}
+
+// tlsClient installs a generated certificate on f's server and returns a
+// client that trusts it and asks for HTTP/2.
+func tlsClient(t *testing.T, f *fixture) *http.Client {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: "localhost"},
 		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
@@ -449,46 +446,10 @@ func TestServeTLSAndHTTP2(t *testing.T) {
 		t.Fatal(err)
 	}
 	cert, _ := x509.ParseCertificate(der)
-	f := newFixture(t, Config{Jobs: 2}, true)
 	f.srv.TLS.Certificates = []tls.Certificate{{Certificate: [][]byte{der}, PrivateKey: key}}
 	pool := x509.NewCertPool()
 	pool.AddCert(cert)
-	tr := &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}
-	cl := &http.Client{Transport: tr}
-	f.client = cl
-	req, _ := http.NewRequest("POST", f.srv.URL+"/v1/scrub", bytes.NewReader(dirtyJPEG(t)))
-	req.Header.Set("Authorization", "Bearer "+tokenA)
-	resp, err := cl.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	f.seen = append(f.seen, body)
-	if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
-		t.Fatalf("TLS: %d %s", resp.StatusCode, resp.Proto)
-	}
-	f.closeAndCheck(1)
-}
-
-func TestServeH2C(t *testing.T) {
-	f := newFixture(t, Config{Jobs: 2}, false)
-	var p http.Protocols
-	p.SetUnencryptedHTTP2(true)
-	cl := &http.Client{Transport: &http.Transport{Protocols: &p}}
-	req, _ := http.NewRequest("POST", f.srv.URL+"/v1/scrub", bytes.NewReader(dirtyJPEG(t)))
-	req.Header.Set("Authorization", "Bearer "+tokenA)
-	resp, err := cl.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	body, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	f.seen = append(f.seen, body)
-	if resp.StatusCode != 200 || resp.ProtoMajor != 2 {
-		t.Fatalf("h2c: %d %s", resp.StatusCode, resp.Proto)
-	}
-	f.closeAndCheck(1)
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: pool}, ForceAttemptHTTP2: true}}
 }
 
 func TestServeConcurrentRecords(t *testing.T) {
@@ -526,24 +487,5 @@ func TestServeConcurrentRecords(t *testing.T) {
 	files, _ := report.SeriesFiles(f.base)
 	if len(files) < 2 {
 		t.Errorf("the 16 KiB rotation made %d files", len(files))
-	}
-}
-
-func TestTokens(t *testing.T) {
-	for _, bad := range []string{"", "portal short", "bad name! tokentokentokentoken", "a tok-aaaaaaaaaaaaaaaa\na tok-bbbbbbbbbbbbbbbb"} {
-		if _, err := ParseTokens([]byte(bad)); err == nil {
-			t.Errorf("token file %q accepted", bad)
-		} else if strings.Contains(err.Error(), "tok-") {
-			t.Errorf("error %q shows a token", err)
-		}
-	}
-	tk, err := ParseTokens([]byte("a tok-aaaaaaaaaaaaaaaa\nb:tok-bbbbbbbbbbbbbbbb\n"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for h, want := range map[string]string{"Bearer tok-aaaaaaaaaaaaaaaa": "a", "Bearer tok-bbbbbbbbbbbbbbbb": "b", "Bearer tok-cccccccccccccccc": "", "tok-aaaaaaaaaaaaaaaa": "", "": ""} {
-		if got, _ := tk.Authenticate(h); got != want {
-			t.Errorf("%q: %q, want %q", h, got, want)
-		}
 	}
 }

@@ -14,34 +14,18 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/arrivaltest"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/photoscrub"
 	"github.com/photoscrub/photoscrub/pkg/report"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) Bytes() []byte {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return bytes.Clone(s.b.Bytes())
-}
-
 type env struct {
 	t                     *testing.T
 	drop, out, quar, base string
 	series                *report.Series
-	log                   *syncBuffer
+	log                   *arrivaltest.LogBuffer
 	cancel                context.CancelFunc
 	done                  chan error
 }
@@ -50,7 +34,7 @@ func start(t *testing.T, keepOriginals bool, prepare func(drop string)) *env {
 	t.Helper()
 	dir := t.TempDir()
 	e := &env{t: t, drop: filepath.Join(dir, "drop"), out: filepath.Join(dir, "clean"), quar: filepath.Join(dir, "quarantine"),
-		base: filepath.Join(dir, "watch.jsonl"), log: &syncBuffer{}, done: make(chan error, 1)}
+		base: filepath.Join(dir, "watch.jsonl"), log: &arrivaltest.LogBuffer{}, done: make(chan error, 1)}
 	os.MkdirAll(e.drop, 0o755)
 	if prepare != nil {
 		prepare(e.drop)
@@ -73,7 +57,7 @@ func start(t *testing.T, keepOriginals bool, prepare func(drop string)) *env {
 	return e
 }
 
-// waitFiles waits until the drop folder holds no file but temp names.
+// waitEmpty waits until the drop folder holds no file but temp names.
 func (e *env) waitEmpty(d time.Duration) {
 	e.t.Helper()
 	deadline := time.Now().Add(d)
@@ -92,22 +76,10 @@ func (e *env) stop() []*report.File {
 	if err := <-e.done; err != nil {
 		e.t.Fatal(err)
 	}
-	if _, err := e.series.Close(report.Summary{}); err != nil {
-		e.t.Fatal(err)
-	}
-	paths, _ := report.SeriesFiles(e.base)
-	if _, err := report.VerifySeries(paths, nil); err != nil {
-		e.t.Fatal(err)
-	}
+	_, all := arrivaltest.SealSeries(e.t, e.series, e.base)
 	var recs []*report.File
-	all := [][]byte{e.log.Bytes()}
-	for _, p := range paths {
-		b, _ := os.ReadFile(p)
-		all = append(all, b)
-		for _, line := range bytes.Split(bytes.TrimSpace(b), []byte("\n")) {
-			if err := report.ValidateLine(line); err != nil {
-				e.t.Fatal(err)
-			}
+	for _, b := range all {
+		for _, line := range arrivaltest.Lines(b) {
 			if bytes.Contains(line, []byte(`"type":"file"`)) {
 				var f report.File
 				if err := jsonUnmarshal(line, &f); err != nil {
@@ -117,20 +89,10 @@ func (e *env) stop() []*report.File {
 			}
 		}
 	}
-	for _, n := range testimg.DefaultMarkers().Needles() {
-		for _, b := range all {
-			if bytes.Contains(b, []byte(n)) {
-				e.t.Fatalf("planted value %q in the report or log", n)
-			}
-		}
-	}
+	arrivaltest.NoPlanted(e.t, "report file or log", append(all, e.log.Bytes())...)
 	for _, p := range files(e.out, true) {
 		b, _ := os.ReadFile(filepath.Join(e.out, p))
-		for _, n := range testimg.DefaultMarkers().Needles() {
-			if bytes.Contains(b, []byte(n)) {
-				e.t.Fatalf("planted value %q in the clean copy %s", n, p)
-			}
-		}
+		arrivaltest.NoPlanted(e.t, "clean copy "+p, b)
 	}
 	return recs
 }
