@@ -51,3 +51,7 @@ func withPNGICC(enc, profile []byte) []byte {
 	out = append(out, chunk...)
 	return append(out, enc[at:]...)
 }
+
+// iccChunkMax is the profile bytes one APP2 segment carries (65535 less
+// the length field, the ICC_PROFILE identifier and the two sequence bytes).
+const iccChunkMax = 65535 - 2 - 14
