@@ -3,7 +3,7 @@ package bmff
 import (
 	"testing"
 
-	"github.com/photoscrub/photoscrub/pkg/meta"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -32,26 +32,7 @@ func benchHEIF(b *testing.B) []byte {
 
 // BenchmarkParse measures Parse: boxes, properties, NAL framing proof and
 // metadata classification.
-func BenchmarkParse(b *testing.B) {
-	data := benchHEIF(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Parse(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkParse(b *testing.B) { containertest.BenchParse(b, benchHEIF(b), Parse) }
 
 // BenchmarkStrip measures Strip (parse, rebuild, re-parse, SameImage).
-func BenchmarkStrip(b *testing.B) {
-	data := benchHEIF(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		out, err := Strip(data, meta.DefaultKeep)
-		if err != nil || len(out) == 0 {
-			b.Fatalf("Strip: %d bytes, %v", len(out), err)
-		}
-	}
-}
+func BenchmarkStrip(b *testing.B) { containertest.BenchStrip(b, benchHEIF(b), Strip) }

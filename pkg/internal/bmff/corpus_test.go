@@ -43,21 +43,15 @@ var knownCorpusFailures = map[string]string{
 // TestCorpus runs the conformance suite over the HEIC/AVIF files of the
 // shared corpus, then the independent residual checker over the rebuilds.
 func TestCorpus(t *testing.T) {
-	dir := corpus.Dir(t)
 	out := t.TempDir()
 	n := 0
-	for _, e := range corpus.Manifest(t, dir) {
-		p := e.Path()
-		if !strings.Contains(p, "/heic/") && !strings.Contains(p, "/avif/") {
-			continue
-		}
+	heifs := func(e corpus.Entry) bool {
+		return strings.Contains(e.Path(), "/heic/") || strings.Contains(e.Path(), "/avif/")
+	}
+	for e, data := range corpus.Files(t, heifs) {
 		n++
-		name := filepath.Base(p)
+		name := filepath.Base(e.Path())
 		t.Run(name, func(t *testing.T) {
-			data, err := os.ReadFile(filepath.Join(dir, p))
-			if err != nil {
-				t.Fatal(err)
-			}
 			s := containertest.Sample{Name: name, Data: data, Dirty: e["has_gps"] == "yes"}
 			containertest.Check(t, HEIF, s, decodeOptions(t))
 			f, err := Parse(data)
@@ -74,7 +68,7 @@ func TestCorpus(t *testing.T) {
 				t.Fatalf("real file does not parse: %v", err)
 			}
 			in := container.Inspect(f, len(data))
-			if e["has_gps"] == "yes" && !hasCat(in.Findings, meta.Location) {
+			if e["has_gps"] == "yes" && !containertest.HasCategory(in.Findings, meta.Location) {
 				t.Errorf("GPS file without a Location finding: %v", in.Findings)
 			}
 			b, err := f.Rebuild(meta.DefaultKeep)
@@ -89,25 +83,7 @@ func TestCorpus(t *testing.T) {
 	if n == 0 {
 		t.Fatal("no HEIC/AVIF files in the corpus manifest")
 	}
-	residual(t, out)
-}
-
-// residual runs the independent residual checker over dir when it and
-// exiftool are installed.
-func residual(t *testing.T, dir string) {
-	t.Helper()
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		return
-	}
-	const tool = "/work/shared/tools/residual.py"
-	if _, err := os.Stat(tool); err != nil {
-		return
-	}
-	res, err := exec.Command("python3", tool, dir, "--quiet").CombinedOutput()
-	t.Logf("residual: %s", strings.TrimSpace(string(res)))
-	if err != nil {
-		t.Errorf("residual checker: %v", err)
-	}
+	corpus.Residual(t, out, "the rebuilt corpus files")
 }
 
 // TestResidualGenerated runs the residual checker over the rebuilds of
@@ -135,16 +111,7 @@ func TestResidualGenerated(t *testing.T) {
 	if o, _ := exec.Command("exiftool", "-s3", "-GPSLatitude", in).Output(); len(strings.TrimSpace(string(o))) == 0 {
 		t.Errorf("exiftool finds no GPS in the generated %s sample", h[1].Name)
 	}
-	residual(t, dir)
-}
-
-func hasCat(fs []meta.Finding, c meta.Category) bool {
-	for _, f := range fs {
-		if f.Category == c {
-			return true
-		}
-	}
-	return false
+	corpus.Residual(t, dir, "the rebuilt generated samples")
 }
 
 // decodeOptions decodes with heif-convert when it is installed (not in

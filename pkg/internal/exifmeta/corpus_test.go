@@ -2,8 +2,6 @@ package exifmeta
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -57,21 +55,13 @@ func exifSegments(data []byte) [][]byte {
 // GPS IFD has an empty latitude, and a Gran Turismo screenshot whose GPS
 // pointer has no value) other than FLIR's vendor GPSInfo in its own APP1.
 func TestCorpusGPS(t *testing.T) {
-	dir := corpus.Dir(t)
 	checked := 0
-	for _, e := range corpus.Manifest(t, dir) {
-		if !strings.HasPrefix(e.Path(), "real/jpeg/") {
-			continue
-		}
-		inExif := slices.Contains(strings.Split(e["gps_groups"], ";"), "EXIF") ||
-			(e["gps_ifd_pointer"] == "yes" && !strings.Contains(e["gps_locations"], "FLIR"))
-		if !inExif {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
-		}
+	inExif := func(e corpus.Entry) bool {
+		return strings.HasPrefix(e.Path(), "real/jpeg/") &&
+			(slices.Contains(strings.Split(e["gps_groups"], ";"), "EXIF") ||
+				(e["gps_ifd_pointer"] == "yes" && !strings.Contains(e["gps_locations"], "FLIR")))
+	}
+	for e, data := range corpus.Files(t, inExif) {
 		var set meta.Set
 		segs := exifSegments(data)
 		for _, seg := range segs {
@@ -91,11 +81,7 @@ func TestCorpusGPS(t *testing.T) {
 }
 
 func TestCorpusSony(t *testing.T) {
-	dir := corpus.Dir(t)
-	data, err := os.ReadFile(filepath.Join(dir, "real/jpeg/mei__Sony_DSC-HX5V_2.jpg"))
-	if err != nil {
-		t.Skip(err)
-	}
+	data := corpus.File(t, "real/jpeg/mei__Sony_DSC-HX5V_2.jpg")
 	segs := exifSegments(data)
 	if len(segs) == 0 {
 		t.Fatal("no Exif segment")
@@ -130,16 +116,9 @@ func TestCorpusSony(t *testing.T) {
 // on every block tiffifd accepts goexif returns in time without panicking
 // and finds no GPS pointer that tiffifd did not follow.
 func TestCorpusAll(t *testing.T) {
-	dir := corpus.Dir(t)
 	segs, failed, gx := 0, 0, 0
-	for _, e := range corpus.Manifest(t, dir) {
-		if !strings.Contains(e.Path(), "/jpeg/") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
-		}
+	jpegs := func(e corpus.Entry) bool { return strings.Contains(e.Path(), "/jpeg/") }
+	for e, data := range corpus.Files(t, jpegs) {
 		for _, seg := range exifSegments(data) {
 			segs++
 			var set meta.Set

@@ -20,8 +20,8 @@ func FuzzInspect(f *testing.F) {
 	for _, c := range inspectCases() {
 		for _, le := range []bool{false, true} {
 			if c.b != nil {
-				c.b.le = le
-				f.Add(c.b.bytes())
+				c.b.LE = le
+				f.Add(c.b.Bytes())
 			} else {
 				f.Add(c.raw)
 			}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/tiffifd"
+	tb "github.com/photoscrub/photoscrub/pkg/internal/tiffifd/tiffbuild"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
 
@@ -33,7 +34,7 @@ var thumb = []byte{0xFF, 0xD8, 0xFF, 0xD9, 0, 0}
 
 type inspectCase struct {
 	name   string
-	b      *tbuild
+	b      *tb.File
 	raw    []byte // used when b is nil
 	orient int
 	err    bool
@@ -43,39 +44,39 @@ type inspectCase struct {
 func inspectCases() []inspectCase {
 	return []inspectCase{
 		{name: "minimal", raw: Minimal(6), orient: 6},
-		{name: "structural only", orient: 1, b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{
-				eShort(0x0112, 1), eRat(0x011A, 72, 1), eRat(0x011B, 72, 1), eShort(0x0128, 2),
-				eShort(0x0213, 1), ePtr(0x8769, "Exif"),
+		{name: "structural only", orient: 1, b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{
+				tb.Short(0x0112, 1), tb.Rational(0x011A, 72, 1), tb.Rational(0x011B, 72, 1), tb.Short(0x0128, 2),
+				tb.Short(0x0213, 1), tb.Ptr(0x8769, "Exif"),
 			}},
-			{name: "Exif", ents: []tent{
-				eUndef(0x9000, []byte("0232")), eShort(0xA001, 1), eLong(0xA002, 640), eLong(0xA003, 480),
-				eUndef(0x9101, []byte{1, 2, 3, 0}), eRat(0x829A, 1, 125), eRat(0x829D, 28, 10),
-				eShort(0x8827, 100), ePtr(0xA005, "Interop"),
+			{Name: "Exif", Entries: []tb.Entry{
+				tb.Undefined(0x9000, []byte("0232")), tb.Short(0xA001, 1), tb.Long(0xA002, 640), tb.Long(0xA003, 480),
+				tb.Undefined(0x9101, []byte{1, 2, 3, 0}), tb.Rational(0x829A, 1, 125), tb.Rational(0x829D, 28, 10),
+				tb.Short(0x8827, 100), tb.Ptr(0xA005, "Interop"),
 			}},
-			{name: "Interop", ents: []tent{eASCII(0x0001, "R98"), eUndef(0x0002, []byte("0100"))}},
+			{Name: "Interop", Entries: []tb.Entry{tb.ASCII(0x0001, "R98"), tb.Undefined(0x0002, []byte("0100"))}},
 		}}},
-		{name: "identity IFD0", orient: 8, b: &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{
-			eASCII(0x010D, s("doc")), eASCII(0x010E, s("desc")), eASCII(0x010F, s("make")),
-			eASCII(0x0110, s("model")), eShort(0x0112, 8), eASCII(0x0131, s("sw")),
-			eASCII(0x0132, "2024:01:01 00:00:00"), eASCII(0x013B, s("artist")),
-			eASCII(0x013C, s("host")), eASCII(0x8298, s("copyright")),
-			{tag: 0x9C9D, typ: tiffifd.Byte, count: 8, bytes: []byte("L\x00E\x00A\x00\x00\x00")},
-			{tag: 0x9C9B, typ: tiffifd.Byte, count: 8, bytes: []byte("L\x00E\x00A\x00\x00\x00")},
+		{name: "identity IFD0", orient: 8, b: &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{
+			tb.ASCII(0x010D, s("doc")), tb.ASCII(0x010E, s("desc")), tb.ASCII(0x010F, s("make")),
+			tb.ASCII(0x0110, s("model")), tb.Short(0x0112, 8), tb.ASCII(0x0131, s("sw")),
+			tb.ASCII(0x0132, "2024:01:01 00:00:00"), tb.ASCII(0x013B, s("artist")),
+			tb.ASCII(0x013C, s("host")), tb.ASCII(0x8298, s("copyright")),
+			{Tag: 0x9C9D, Type: uint16(tiffifd.Byte), Count: 8, Bytes: []byte("L\x00E\x00A\x00\x00\x00")},
+			{Tag: 0x9C9B, Type: uint16(tiffifd.Byte), Count: 8, Bytes: []byte("L\x00E\x00A\x00\x00\x00")},
 		}}}},
 			want: []meta.Finding{
 				f(meta.Identity, "/IFD0", "DocumentName", "Make", "Model", "Software", "Artist", "HostComputer", "Copyright", "XPAuthor"),
 				f(meta.Comment, "/IFD0", "ImageDescription", "XPTitle"),
 				f(meta.Other, "/IFD0", "DateTime"),
 			}},
-		{name: "exif IFD", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8769, "Exif"), eUndef(0xC4A5, []byte(s("printim")))}},
-			{name: "Exif", ents: []tent{
-				eASCII(0x9003, "2024:01:01 00:00:00"), eASCII(0x9010, "+02:00"), eASCII(0x9011, "+02:00"),
-				eASCII(0x9012, "+02:00"), eUndef(0x927C, []byte(s("makernote-blob"))),
-				eUndef(0x9286, []byte("ASCII\x00\x00\x00"+s("comment"))), eASCII(0x9290, "12"),
-				eASCII(0xA420, s("uid")), eASCII(0xA430, s("owner")), eASCII(0xA431, s("body")),
-				eASCII(0xA433, s("lensmake")), eASCII(0xA434, s("lensmodel")), eASCII(0xA435, s("lensserial")),
+		{name: "exif IFD", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8769, "Exif"), tb.Undefined(0xC4A5, []byte(s("printim")))}},
+			{Name: "Exif", Entries: []tb.Entry{
+				tb.ASCII(0x9003, "2024:01:01 00:00:00"), tb.ASCII(0x9010, "+02:00"), tb.ASCII(0x9011, "+02:00"),
+				tb.ASCII(0x9012, "+02:00"), tb.Undefined(0x927C, []byte(s("makernote-blob"))),
+				tb.Undefined(0x9286, []byte("ASCII\x00\x00\x00"+s("comment"))), tb.ASCII(0x9290, "12"),
+				tb.ASCII(0xA420, s("uid")), tb.ASCII(0xA430, s("owner")), tb.ASCII(0xA431, s("body")),
+				tb.ASCII(0xA433, s("lensmake")), tb.ASCII(0xA434, s("lensmodel")), tb.ASCII(0xA435, s("lensserial")),
 			}},
 		}}, want: []meta.Finding{
 			f(meta.Location, "/Exif IFD", "OffsetTime", "OffsetTimeOriginal", "OffsetTimeDigitized"),
@@ -85,81 +86,81 @@ func inspectCases() []inspectCase {
 			f(meta.Other, "/Exif IFD", "DateTimeOriginal", "SubSecTime"),
 			f(meta.Other, "/IFD0", "PrintIM"),
 		}},
-		{name: "GPS full", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8825, "GPS")}},
-			{name: "GPS", ents: []tent{
-				{tag: 0, typ: tiffifd.Byte, count: 4, bytes: []byte{2, 3, 0, 0}},
-				eASCII(1, "N"), eRat(2, 48, 1, 51, 1, 2959, 100), eASCII(3, "E"), eRat(4, 2, 1, 21, 1, 0, 1),
-				{tag: 5, typ: tiffifd.Byte, count: 1, bytes: []byte{0}}, eRat(6, 35, 1),
-				eRat(7, 12, 1, 0, 1, 0, 1), eASCII(0x12, "WGS-84"),
-				eUndef(0x1B, []byte("ASCII\x00\x00\x00GPS")), eUndef(0x1C, []byte("ASCII\x00\x00\x00"+s("place"))),
-				eASCII(0x1D, "2024:01:01"), eRat(0x1F, 5, 1),
+		{name: "GPS full", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},
+			{Name: "GPS", Entries: []tb.Entry{
+				{Tag: 0, Type: uint16(tiffifd.Byte), Count: 4, Bytes: []byte{2, 3, 0, 0}},
+				tb.ASCII(1, "N"), tb.Rational(2, 48, 1, 51, 1, 2959, 100), tb.ASCII(3, "E"), tb.Rational(4, 2, 1, 21, 1, 0, 1),
+				{Tag: 5, Type: uint16(tiffifd.Byte), Count: 1, Bytes: []byte{0}}, tb.Rational(6, 35, 1),
+				tb.Rational(7, 12, 1, 0, 1, 0, 1), tb.ASCII(0x12, "WGS-84"),
+				tb.Undefined(0x1B, []byte("ASCII\x00\x00\x00GPS")), tb.Undefined(0x1C, []byte("ASCII\x00\x00\x00"+s("place"))),
+				tb.ASCII(0x1D, "2024:01:01"), tb.Rational(0x1F, 5, 1),
 			}},
 		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD",
 			"GPSVersionID", "GPSLatitudeRef", "GPSLatitude", "GPSLongitudeRef", "GPSLongitude",
 			"GPSAltitudeRef", "GPSAltitude", "GPSTimeStamp", "GPSMapDatum", "GPSProcessingMethod",
 			"GPSAreaInformation", "GPSDateStamp", "GPSHPositioningError")}},
-		{name: "GPS empty latitude", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8825, "GPS")}},
-			{name: "GPS", ents: []tent{eASCII(1, "N"), eRaw(2, tiffifd.Rational, 0, 0), eRat(6, 35, 1), eRaw(0x30, tiffifd.ASCII, 0, 0)}},
+		{name: "GPS empty latitude", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},
+			{Name: "GPS", Entries: []tb.Entry{tb.ASCII(1, "N"), tb.Raw(2, tiffifd.Rational, 0, 0), tb.Rational(6, 35, 1), tb.Raw(0x30, tiffifd.ASCII, 0, 0)}},
 		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSLatitudeRef", "GPSLatitude", "GPSAltitude", "GPSTag0x0030")}},
-		{name: "GPS zero denominators", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8825, "GPS")}},
-			{name: "GPS", ents: []tent{eRat(2, 0, 0, 0, 0, 0, 0), eRat(4, 1, 0, 1, 0, 1, 0)}},
+		{name: "GPS zero denominators", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},
+			{Name: "GPS", Entries: []tb.Entry{tb.Rational(2, 0, 0, 0, 0, 0, 0), tb.Rational(4, 1, 0, 1, 0, 1, 0)}},
 		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSLatitude", "GPSLongitude")}},
-		{name: "GPS IFD empty", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eShort(0x0112, 1), ePtr(0x8825, "GPS")}}, {name: "GPS"},
+		{name: "GPS IFD empty", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Short(0x0112, 1), tb.Ptr(0x8825, "GPS")}}, {Name: "GPS"},
 		}}, orient: 1, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSInfo")}},
-		{name: "GPS pointer in Exif IFD", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8769, "Exif")}},
-			{name: "Exif", ents: []tent{ePtr(0x8825, "GPS")}},
-			{name: "GPS", ents: []tent{eASCII(1, "S")}},
+		{name: "GPS pointer in Exif IFD", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8769, "Exif")}},
+			{Name: "Exif", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},
+			{Name: "GPS", Entries: []tb.Entry{tb.ASCII(1, "S")}},
 		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSLatitudeRef")}},
-		{name: "GPS tags misplaced in IFD0", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eASCII(1, "N"), eRat(2, 1, 1, 2, 1, 3, 1)}},
+		{name: "GPS tags misplaced in IFD0", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.ASCII(1, "N"), tb.Rational(2, 1, 1, 2, 1, 3, 1)}},
 		}}, want: []meta.Finding{f(meta.Location, "/IFD0", "GPSLatitudeRef", "GPSLatitude")}},
-		{name: "IFD1 JPEG thumbnail", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", next: "IFD1", ents: []tent{eShort(0x0112, 3)}},
-			{name: "IFD1", ents: []tent{eShort(0x0103, 6), eRat(0x011A, 72, 1), eLong(0x0201, 8), eLong(0x0202, 6)}},
+		{name: "IFD1 JPEG thumbnail", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Next: "IFD1", Entries: []tb.Entry{tb.Short(0x0112, 3)}},
+			{Name: "IFD1", Entries: []tb.Entry{tb.Short(0x0103, 6), tb.Rational(0x011A, 72, 1), tb.Long(0x0201, 8), tb.Long(0x0202, 6)}},
 		}}, orient: 3, want: []meta.Finding{f(meta.Embedded, "/IFD1", "Thumbnail")}},
-		{name: "IFD1 strip thumbnail", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", next: "IFD1"},
-			{name: "IFD1", ents: []tent{eLong(0x0100, 2), eLong(0x0101, 2), eLong(0x0111, 8), eLong(0x0117, 12)}},
+		{name: "IFD1 strip thumbnail", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Next: "IFD1"},
+			{Name: "IFD1", Entries: []tb.Entry{tb.Long(0x0100, 2), tb.Long(0x0101, 2), tb.Long(0x0111, 8), tb.Long(0x0117, 12)}},
 		}}, want: []meta.Finding{f(meta.Embedded, "/IFD1", "Thumbnail")}},
-		{name: "unknown tags", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eASCII(0xC000, s("x")), ePtr(0x8769, "Exif")}},
-			{name: "Exif", ents: []tent{ePtr(0xA005, "Interop"), eRaw(0xBEEF, tiffifd.Type(77), 3, 0)}},
-			{name: "Interop", ents: []tent{eASCII(0x0001, "R98"), eASCII(0x0042, s("y"))}},
+		{name: "unknown tags", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.ASCII(0xC000, s("x")), tb.Ptr(0x8769, "Exif")}},
+			{Name: "Exif", Entries: []tb.Entry{tb.Ptr(0xA005, "Interop"), tb.Raw(0xBEEF, tiffifd.Type(77), 3, 0)}},
+			{Name: "Interop", Entries: []tb.Entry{tb.ASCII(0x0001, "R98"), tb.ASCII(0x0042, s("y"))}},
 		}}, want: []meta.Finding{
 			f(meta.Other, "/Exif IFD", "Tag0xBEEF"),
 			f(meta.Other, "/IFD0", "Tag0xC000"),
 			f(meta.Other, "/Interop IFD", "InteropTag0x0042"),
 		}},
-		{name: "IPTC and Photoshop in IFD0", b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eUndef(0x83BB, []byte(s("iptc"))), eUndef(0x8649, []byte(s("8BIM")))}},
+		{name: "IPTC and Photoshop in IFD0", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Undefined(0x83BB, []byte(s("iptc"))), tb.Undefined(0x8649, []byte(s("8BIM")))}},
 		}}, want: []meta.Finding{f(meta.Unparsed, "/IFD0", "IPTC-NAA", "Photoshop")}},
 		// Hostile blocks: Unparsed plus what was read before the failure.
-		{name: "cycle IFD0→IFD1→IFD0", err: true, b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", next: "IFD1", ents: []tent{eASCII(0x010F, s("make")), eShort(0x0112, 6)}},
-			{name: "IFD1", next: "IFD0", ents: []tent{eLong(0x0201, 8)}},
+		{name: "cycle IFD0→IFD1→IFD0", err: true, b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Next: "IFD1", Entries: []tb.Entry{tb.ASCII(0x010F, s("make")), tb.Short(0x0112, 6)}},
+			{Name: "IFD1", Next: "IFD0", Entries: []tb.Entry{tb.Long(0x0201, 8)}},
 		}}, orient: 6, want: []meta.Finding{
 			f(meta.Identity, "/IFD0", "Make"),
 			f(meta.Embedded, "/IFD1", "Thumbnail"),
 			f(meta.Unparsed, ""),
 		}},
-		{name: "GPS pointer past end", err: true, b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eRaw(0x8825, tiffifd.Long, 1, 0xFFFF0000)}},
+		{name: "GPS pointer past end", err: true, b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x8825, tiffifd.Long, 1, 0xFFFF0000)}},
 		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSInfo"), f(meta.Unparsed, "")}},
-		{name: "GPS via Exif cycle", err: true, b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{ePtr(0x8769, "Exif")}},
-			{name: "Exif", ents: []tent{ePtr(0x8825, "GPS")}},
-			{name: "GPS", ents: []tent{eASCII(1, "N"), ePtr(0xA005, "Exif")}},
+		{name: "GPS via Exif cycle", err: true, b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8769, "Exif")}},
+			{Name: "Exif", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},
+			{Name: "GPS", Entries: []tb.Entry{tb.ASCII(1, "N"), tb.Ptr(0xA005, "Exif")}},
 		}}, want: []meta.Finding{
 			f(meta.Location, "/GPS IFD", "GPSLatitudeRef", "GPSTag0xA005"),
 			f(meta.Unparsed, ""),
 		}},
-		{name: "huge count", err: true, b: &tbuild{ifds: []*tifd{
-			{name: "IFD0", ents: []tent{eRaw(0x9286, tiffifd.Long, 0x40000001, 8)}},
+		{name: "huge count", err: true, b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x9286, tiffifd.Long, 0x40000001, 8)}},
 		}}, want: []meta.Finding{f(meta.Comment, "/IFD0", "UserComment"), f(meta.Unparsed, "")}},
 		{name: "not TIFF", err: true, raw: []byte(s("garbage")), want: []meta.Finding{f(meta.Unparsed, "")}},
 		{name: "empty", err: true, raw: nil, want: []meta.Finding{f(meta.Unparsed, "")}},
@@ -172,8 +173,8 @@ func TestInspect(t *testing.T) {
 			t.Run(fmt.Sprintf("%s/le=%v", c.name, le), func(t *testing.T) {
 				data := c.raw
 				if c.b != nil {
-					c.b.le = le
-					data = c.b.bytes()
+					c.b.LE = le
+					data = c.b.Bytes()
 				}
 				var set meta.Set
 				o, err := Inspect(data, W, &set)
@@ -193,8 +194,8 @@ func TestInspect(t *testing.T) {
 				var ws meta.Set
 				ws.AddAll(c.want)
 				if c.b != nil {
-					for _, d := range c.b.ifds {
-						switch d.name {
+					for _, d := range c.b.IFDs {
+						switch d.Name {
 						case "Exif":
 							ws.Add(meta.Other, W+"/Exif IFD", "ExifIFD")
 						case "Interop":
@@ -224,11 +225,11 @@ func sortFindings(fs []meta.Finding) {
 }
 
 func TestInspectEmbeddedXMP(t *testing.T) {
-	b := &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{
-		{tag: 0x02BC, typ: tiffifd.Byte, count: 20, bytes: []byte("<x:xmpmeta>" + s("xmp"))[:20]},
+	b := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{
+		{Tag: 0x02BC, Type: uint16(tiffifd.Byte), Count: 20, Bytes: []byte("<x:xmpmeta>" + s("xmp"))[:20]},
 	}}}}
 	var set meta.Set
-	if _, err := Inspect(b.bytes(), W, &set); err != nil {
+	if _, err := Inspect(b.Bytes(), W, &set); err != nil {
 		t.Fatal(err)
 	}
 	// Whatever package xmp decides, the packet is reported under /XMP.
@@ -241,27 +242,27 @@ func TestInspectEmbeddedXMP(t *testing.T) {
 func TestOrientation(t *testing.T) {
 	for _, c := range []struct {
 		name string
-		e    tent
+		e    tb.Entry
 		want int
 	}{
-		{"short 3", eShort(0x0112, 3), 3},
-		{"short 8", eShort(0x0112, 8), 8},
-		{"short 0", eShort(0x0112, 0), 0},
-		{"short 9", eShort(0x0112, 9), 0},
-		{"long 3", eLong(0x0112, 3), 0},
-		{"count 0", eRaw(0x0112, tiffifd.Short, 0, 0), 0},
-		{"absent", eShort(0x0128, 2), 0},
+		{"short 3", tb.Short(0x0112, 3), 3},
+		{"short 8", tb.Short(0x0112, 8), 8},
+		{"short 0", tb.Short(0x0112, 0), 0},
+		{"short 9", tb.Short(0x0112, 9), 0},
+		{"long 3", tb.Long(0x0112, 3), 0},
+		{"count 0", tb.Raw(0x0112, tiffifd.Short, 0, 0), 0},
+		{"absent", tb.Short(0x0128, 2), 0},
 	} {
-		b := &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{c.e}}}}
+		b := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{c.e}}}}
 		var set meta.Set
-		if o, _ := Inspect(b.bytes(), W, &set); o != c.want {
+		if o, _ := Inspect(b.Bytes(), W, &set); o != c.want {
 			t.Errorf("%s: orientation %d, want %d", c.name, o, c.want)
 		}
 	}
 	// Orientation in IFD1 (the thumbnail's) is not the image's.
-	b := &tbuild{ifds: []*tifd{{name: "IFD0", next: "IFD1"}, {name: "IFD1", ents: []tent{eShort(0x0112, 6)}}}}
+	b := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Next: "IFD1"}, {Name: "IFD1", Entries: []tb.Entry{tb.Short(0x0112, 6)}}}}
 	var set meta.Set
-	if o, _ := Inspect(b.bytes(), W, &set); o != 0 {
+	if o, _ := Inspect(b.Bytes(), W, &set); o != 0 {
 		t.Errorf("IFD1 orientation taken: %d", o)
 	}
 }
@@ -301,22 +302,22 @@ func TestTrimPrefix(t *testing.T) {
 }
 
 func TestGoexifCrossCheck(t *testing.T) {
-	b := &tbuild{ifds: []*tifd{
-		{name: "IFD0", ents: []tent{eShort(0x0112, 5), ePtr(0x8825, "GPS")}},
-		{name: "GPS", ents: []tent{eASCII(1, "N")}},
+	b := &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Short(0x0112, 5), tb.Ptr(0x8825, "GPS")}},
+		{Name: "GPS", Entries: []tb.Entry{tb.ASCII(1, "N")}},
 	}}
-	v, ok := viaGoexif(b.bytes())
+	v, ok := viaGoexif(b.Bytes())
 	if !ok || v.orientation != 5 || !v.gps {
 		t.Errorf("goexif view %+v ok=%v", v, ok)
 	}
 	// goexif aborts on a zero-length tag; we still classify by structure.
-	b.ifds[1].ents = append(b.ifds[1].ents, eRaw(2, tiffifd.Rational, 0, 0))
-	v, ok = viaGoexif(b.bytes())
+	b.IFDs[1].Entries = append(b.IFDs[1].Entries, tb.Raw(2, tiffifd.Rational, 0, 0))
+	v, ok = viaGoexif(b.Bytes())
 	if !ok || v.gps {
 		t.Logf("goexif view %+v ok=%v (expected to miss GPS)", v, ok)
 	}
 	var set meta.Set
-	if _, err := Inspect(b.bytes(), W, &set); err != nil || !set.Has(meta.Location) {
+	if _, err := Inspect(b.Bytes(), W, &set); err != nil || !set.Has(meta.Location) {
 		t.Errorf("err %v, findings %v", err, set.List())
 	}
 }

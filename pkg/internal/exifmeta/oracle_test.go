@@ -32,8 +32,8 @@ func TestExifToolOracle(t *testing.T) {
 			continue
 		}
 		for _, le := range []bool{false, true} {
-			c.b.le = le
-			j := job{name: c.name, le: le, data: c.b.bytes()}
+			c.b.LE = le
+			j := job{name: c.name, le: le, data: c.b.Bytes()}
 			j.path = filepath.Join(dir, fmt.Sprintf("%d.exif", len(jobs)))
 			if err := os.WriteFile(j.path, j.data, 0o600); err != nil {
 				t.Fatal(err)

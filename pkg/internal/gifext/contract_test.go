@@ -3,14 +3,10 @@ package gifext
 import (
 	"bytes"
 	"compress/lzw"
-	"errors"
 	"image"
 	"image/color"
 	"image/gif"
-	"os"
-	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
@@ -21,16 +17,9 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-// opts decodes with the standard library for the pixel comparison;
-// images over 4 megapixels are not compared (the decoder allocates the
-// whole canvas up front, which would make fuzzing crawl).
-var opts = containertest.Options{Decode: func(b []byte) (image.Image, error) {
-	c, err := gif.DecodeConfig(bytes.NewReader(b))
-	if err != nil || c.Width*c.Height > 1<<22 {
-		return nil, errors.New("not compared")
-	}
-	return gif.Decode(bytes.NewReader(b))
-}}
+// opts decodes with the standard library for the pixel comparison, up to
+// 4 megapixels.
+var opts = containertest.Options{Decode: containertest.LimitedDecode(1<<22, gif.DecodeConfig, gif.Decode)}
 
 var planted = testimg.DefaultMarkers().Owner
 
@@ -166,7 +155,7 @@ func TestContract(t *testing.T) {
 		if s.Dirty && bytes.Contains(out, []byte(planted)) {
 			t.Errorf("%s: planted value survived the rebuild", s.Name)
 		}
-		noLeak(t, container.Inspect(f, len(s.Data)), nil)
+		containertest.NoLeak(t, container.Inspect(f, len(s.Data)), nil)
 		switch s.Name {
 		case "xmp orientation":
 			// Reported (re-encode applies it), not kept: GIF has no
@@ -183,7 +172,7 @@ func TestContract(t *testing.T) {
 				t.Errorf("%s: ICC profile not kept", s.Name)
 			}
 		case "xmp in comment":
-			if !hasLocation(container.Inspect(f, len(s.Data))) {
+			if !containertest.HasCategory(container.Inspect(f, len(s.Data)).Findings, meta.Location) {
 				t.Errorf("XMP GPS in a comment not reported as location")
 			}
 		case "fewer pixels":
@@ -197,34 +186,11 @@ func TestContract(t *testing.T) {
 // TestContractCorpus runs the suite over any GIF of the corpus (none at
 // the time of writing).
 func TestContractCorpus(t *testing.T) {
-	dir := corpus.Dir(t)
-	for _, e := range corpus.Manifest(t, dir) {
-		if e["format"] != "GIF" && !strings.HasSuffix(e.Path(), ".gif") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Run(filepath.Base(e.Path()), func(t *testing.T) {
-			containertest.Check(t, Format, containertest.Sample{Name: e.Path(), Data: data}, opts)
-			if _, err := Parse(data); err != nil && e["kind"] == "real" {
-				t.Errorf("real file does not parse: %v", err)
-			}
-		})
-	}
+	containertest.RunCorpus(t, Format, opts, corpus.OfFormat("GIF", ".gif"), nil)
 }
 
 func FuzzContract(f *testing.F) {
-	for _, s := range generated() {
-		f.Add(s.Data)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<20 {
-			return
-		}
-		containertest.Check(t, Format, containertest.Sample{Data: data}, opts)
-	})
+	containertest.Fuzz(f, Format, generated(), opts, 1<<20)
 }
 
 // benchGIF is a 600×800 GIF (image/gif, 256-colour photo-like pattern).
@@ -285,28 +251,7 @@ func BenchmarkLZWProof(b *testing.B) {
 
 // BenchmarkParseRebuild measures Parse + Rebuild of the same GIF.
 func BenchmarkParseRebuild(b *testing.B) {
-	data := benchGIF(b)
-	b.SetBytes(int64(len(data)))
-	start := containertest.CPUTime()
-	for b.Loop() {
-		f, err := Parse(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := f.Rebuild(meta.DefaultKeep); err != nil {
-			b.Fatal(err)
-		}
-	}
-	containertest.ReportCPU(b, start, b.N, int64(len(data)))
-}
-
-func hasLocation(in meta.Inspection) bool {
-	for _, f := range in.Findings {
-		if f.Category == meta.Location {
-			return true
-		}
-	}
-	return false
+	containertest.BenchParseRebuild(b, benchGIF(b), Parse)
 }
 
 // orientationXMP is an XMP packet holding tiff:Orientation only: even

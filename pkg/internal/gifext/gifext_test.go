@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
@@ -44,7 +45,7 @@ func TestInspectPerOption(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			noLeak(t, insp, err)
+			containertest.NoLeak(t, insp, err)
 			if insp.Width != 20 || insp.Height != 12 {
 				t.Errorf("size %dx%d", insp.Width, insp.Height)
 			}
@@ -65,7 +66,7 @@ func TestInspectPerOption(t *testing.T) {
 				t.Errorf("findings %v, want %v", insp.Findings, tc.want)
 			}
 			for _, w := range tc.want {
-				if !hasFinding(insp, w.cat, w.where, w.tag) {
+				if !containertest.HasFinding(insp.Findings, w.cat, w.where, w.tag) {
 					t.Errorf("missing %v in %v", w, insp.Findings)
 				}
 			}
@@ -82,7 +83,7 @@ func TestStrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			checkStripped(t, in, out, keep)
+			containertest.CheckStripped(t, stripper, in, out, keep)
 			samePixels(t, in, out)
 			f, _ := parse(in)
 			if has := bytes.Contains(out, []byte("ICCRGBG1012")); has != (f.ICC() != nil && keep.ICC) {
@@ -116,7 +117,7 @@ func TestXMPMagicTrailer(t *testing.T) {
 	i := bytes.Index(in, []byte("XMP DataXMP")) + 11
 	broken := slices.Concat(in[:i], testimg.GIFSubBlocks(packet), in[i+len(packet)+258:])
 	insp, err := Inspect(broken)
-	if err != nil || !hasFinding(insp, meta.Unparsed, "GIF XMP application extension", "no magic trailer") {
+	if err != nil || !containertest.HasFinding(insp.Findings, meta.Unparsed, "GIF XMP application extension", "no magic trailer") {
 		t.Errorf("%v %v", err, insp.Findings)
 	}
 }
@@ -146,7 +147,7 @@ func TestNonCanonicalExtensions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		noLeak(t, insp, err)
+		containertest.NoLeak(t, insp, err)
 		found := false
 		for _, f := range insp.Findings {
 			found = found || strings.HasPrefix(f.Where, c.where)
@@ -158,7 +159,7 @@ func TestNonCanonicalExtensions(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", name, err)
 		}
-		checkStripped(t, in, out, meta.DefaultKeep)
+		containertest.CheckStripped(t, stripper, in, out, meta.DefaultKeep)
 		if _, err := gif.DecodeAll(bytes.NewReader(in)); err == nil {
 			samePixels(t, in, out)
 		} else if _, err := gif.DecodeAll(bytes.NewReader(out)); err != nil {
@@ -173,7 +174,7 @@ func TestHostile(t *testing.T) {
 	for n := 0; n < end; n++ {
 		insp, err := Inspect(in[:n])
 		var fe FormatError
-		if !errors.As(err, &fe) || !hasFinding(insp, meta.Unparsed, "GIF", "") {
+		if !errors.As(err, &fe) || !containertest.HasFinding(insp.Findings, meta.Unparsed, "GIF", "") {
 			t.Fatalf("prefix %d: %v", n, err)
 		}
 		if out, err := Strip(in[:n], meta.DefaultKeep); err == nil || out != nil {
@@ -198,7 +199,7 @@ func TestHostile(t *testing.T) {
 	}
 	// Sub-block walking is linear: 4 MiB of one-byte sub-blocks.
 	many := slices.Concat(plain[:25], []byte{0x21, 0xFE}, bytes.Repeat([]byte{1, 'x'}, 2<<20), []byte{0}, plain[25:])
-	if insp, err := Inspect(many); err != nil || !hasFinding(insp, meta.Comment, "GIF comment extension", "") {
+	if insp, err := Inspect(many); err != nil || !containertest.HasFinding(insp.Findings, meta.Comment, "GIF comment extension", "") {
 		t.Errorf("%v", err)
 	}
 }

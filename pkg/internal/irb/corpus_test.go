@@ -2,8 +2,6 @@ package irb
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -60,16 +58,11 @@ func jpegPayloads(data []byte) (xmps [][]byte, irb []byte) {
 // the real JPEGs that have XMP or IPTC, and checks that location data the
 // manifest attributes to XMP or IPTC is found.
 func TestCorpus(t *testing.T) {
-	dir := corpus.Dir(t)
 	var files, xmpLoc, iptcLoc, errs int
-	for _, e := range corpus.Manifest(t, dir) {
-		if !strings.HasPrefix(e.Path(), "real/jpeg/") || (e["has_xmp"] != "yes" && e["has_iptc"] != "yes") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
-		}
+	withXMPOrIPTC := func(e corpus.Entry) bool {
+		return strings.HasPrefix(e.Path(), "real/jpeg/") && (e["has_xmp"] == "yes" || e["has_iptc"] == "yes")
+	}
+	for e, data := range corpus.Files(t, withXMPOrIPTC) {
 		files++
 		xmps, irbData := jpegPayloads(data)
 		var set meta.Set
@@ -116,11 +109,7 @@ func TestCorpus(t *testing.T) {
 
 // TestCorpusExtendedXMP checks the GUID link of a real Extended XMP file.
 func TestCorpusExtendedXMP(t *testing.T) {
-	dir := corpus.Dir(t)
-	data, err := os.ReadFile(filepath.Join(dir, "real/jpeg/exiftool__ExtendedXMP.jpg"))
-	if err != nil {
-		t.Skip(err)
-	}
+	data := corpus.File(t, "real/jpeg/exiftool__ExtendedXMP.jpg")
 	xmps, _ := jpegPayloads(data)
 	if len(xmps) == 0 {
 		t.Fatal("no XMP segment")

@@ -8,7 +8,6 @@ import (
 	_ "image/jpeg"
 	_ "image/png"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -25,12 +24,8 @@ import (
 // output, decoded pixels must equal the original's, and no original may
 // change.
 func TestCorpus(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
-	}
-	dir := corpus.Dir(t)
-	real := filepath.Join(dir, "real")
-	rows := corpus.Manifest(t, dir)
+	real := corpus.Real(t)
+	rows := corpus.Manifest(t, filepath.Dir(real))
 	before := snapshotTree(t, real)
 
 	scan := map[string]*Result{}
@@ -94,22 +89,7 @@ func TestCorpus(t *testing.T) {
 	if after := snapshotTree(t, real); !reflect.DeepEqual(before, after) {
 		t.Fatal("an original in the corpus changed")
 	}
-	residual := filepath.Join(dir, "..", "tools", "residual.py")
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		t.Log("exiftool absent: residual check skipped")
-		return
-	}
-	if _, err := os.Stat(residual); err != nil {
-		t.Log("residual.py absent: residual check skipped")
-		return
-	}
-	cmd := exec.Command("python3", residual, out)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Run(); err != nil {
-		t.Errorf("residual.py found metadata left in scrubbed outputs:\n%s", buf.String())
-	}
-	t.Logf("residual.py: %s", strings.TrimSpace(lastLine(buf.String())))
+	corpus.Residual(t, out, "scrubbed outputs")
 }
 
 // samePixels decodes both with the Go decoders registered here and
@@ -137,12 +117,4 @@ func samePixels(a, b []byte) string {
 		}
 	}
 	return ""
-}
-
-func lastLine(s string) string {
-	s = strings.TrimSpace(s)
-	if i := strings.LastIndexByte(s, '\n'); i >= 0 {
-		return s[i+1:]
-	}
-	return s
 }

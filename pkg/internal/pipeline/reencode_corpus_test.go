@@ -26,14 +26,7 @@ import (
 // independent decoder (ImageMagick identify, heif-convert, dwebp) reads
 // every output.
 func TestCorpusReencode(t *testing.T) {
-	if testing.Short() {
-		t.Skip("short")
-	}
-	dir := corpus.Dir(t)
-	real := filepath.Join(dir, "real")
-	if _, err := os.Stat(real); err != nil {
-		t.Skip("corpus: no real/ folder")
-	}
+	real := corpus.Real(t)
 	out := filepath.Join(t.TempDir(), "out")
 	results := map[string]*Result{}
 	cfg := Config{Roots: []string{real}, Scrub: true, OutDir: out, Reencode: true, Quality: 92,
@@ -108,22 +101,7 @@ func TestCorpusReencode(t *testing.T) {
 		}
 	}
 	t.Logf("corpus HEIC --format jpeg (status reason): %v", hcounts)
-	residual := filepath.Join(dir, "..", "tools", "residual.py")
-	if _, err := exec.LookPath("exiftool"); err != nil {
-		t.Log("exiftool absent: residual check skipped")
-		return
-	}
-	if _, err := os.Stat(residual); err != nil {
-		t.Log("residual.py absent: residual check skipped")
-		return
-	}
-	cmd := exec.Command("python3", residual, out)
-	var buf bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &buf, &buf
-	if err := cmd.Run(); err != nil {
-		t.Errorf("residual.py found metadata left in re-encoded outputs:\n%s", buf.String())
-	}
-	t.Logf("residual.py: %s", strings.TrimSpace(lastLine(buf.String())))
+	corpus.Residual(t, out, "re-encoded outputs")
 }
 
 func hasPrefixIn(list []string, prefix string) bool {

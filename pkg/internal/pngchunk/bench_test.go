@@ -3,7 +3,7 @@ package pngchunk
 import (
 	"testing"
 
-	"github.com/photoscrub/photoscrub/pkg/meta"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -20,27 +20,7 @@ func benchPNG(b *testing.B) []byte {
 }
 
 // BenchmarkInspect measures Inspect on a 480×640 PNG with metadata.
-func BenchmarkInspect(b *testing.B) {
-	data := benchPNG(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		in, err := Inspect(data)
-		if err != nil || len(in.Findings) == 0 {
-			b.Fatalf("Inspect: %d findings, %v", len(in.Findings), err)
-		}
-	}
-}
+func BenchmarkInspect(b *testing.B) { containertest.BenchInspect(b, benchPNG(b), Inspect) }
 
 // BenchmarkStrip measures Strip (default keep) on a 480×640 PNG with metadata.
-func BenchmarkStrip(b *testing.B) {
-	data := benchPNG(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		out, err := Strip(data, meta.DefaultKeep)
-		if err != nil || len(out) == 0 {
-			b.Fatalf("Strip: %d bytes, %v", len(out), err)
-		}
-	}
-}
+func BenchmarkStrip(b *testing.B) { containertest.BenchStrip(b, benchPNG(b), Strip) }

@@ -3,12 +3,9 @@ package pngchunk
 import (
 	"bytes"
 	"encoding/binary"
-	"errors"
 	"image"
 	"image/color"
 	"image/png"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -22,16 +19,9 @@ import (
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
-// opts decodes with the standard library for the pixel comparison;
-// images over 4 megapixels are not compared (the decoder allocates the
-// whole canvas up front, which would make fuzzing crawl).
-var opts = containertest.Options{Decode: func(b []byte) (image.Image, error) {
-	c, err := png.DecodeConfig(bytes.NewReader(b))
-	if err != nil || c.Width*c.Height > 1<<22 {
-		return nil, errors.New("not compared")
-	}
-	return png.Decode(bytes.NewReader(b))
-}}
+// opts decodes with the standard library for the pixel comparison, up to
+// 4 megapixels.
+var opts = containertest.Options{Decode: containertest.LimitedDecode(1<<22, png.DecodeConfig, png.Decode)}
 
 // planted is the value hostile samples hide.
 var planted = testimg.DefaultMarkers().Owner
@@ -216,7 +206,7 @@ func TestContract(t *testing.T) {
 		}
 		in := container.Inspect(f, len(s.Data))
 		noLeak(t, in, nil)
-		if s.Name == "xmp in comment" && !hasLocation(in) {
+		if s.Name == "xmp in comment" && !containertest.HasCategory(in.Findings, meta.Location) {
 			t.Errorf("XMP GPS in a comment not reported as location")
 		}
 	}
@@ -280,51 +270,22 @@ func TestContractExpectations(t *testing.T) {
 // TestContractCorpus runs the suite over the corpus PNGs: every real file
 // parses, rebuilds and verifies; GPS is reported as location.
 func TestContractCorpus(t *testing.T) {
-	dir := corpus.Dir(t)
 	exifOK, xmpOK := exifReady(), xmpReady()
-	for _, e := range corpus.Manifest(t, dir) {
-		if e["format"] != "PNG" && !strings.HasSuffix(e.Path(), ".png") {
-			continue
+	containertest.RunCorpus(t, Format, opts, corpus.OfFormat("PNG", ".png"), func(t *testing.T, e corpus.Entry, data []byte, f container.File) {
+		if f == nil || e["has_gps"] != "yes" {
+			return
 		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
+		in := container.Inspect(f, len(data))
+		groups := e["gps_groups"]
+		needs := (!strings.Contains(groups, "EXIF") || exifOK) && (!strings.Contains(groups, "XMP") || xmpOK)
+		if !containertest.HasCategory(in.Findings, meta.Location) && needs {
+			t.Errorf("GPS (%s) not reported: %v", groups, in.Findings)
 		}
-		t.Run(filepath.Base(e.Path()), func(t *testing.T) {
-			containertest.Check(t, Format, containertest.Sample{Name: e.Path(), Data: data}, opts)
-			f, err := Parse(data)
-			if err != nil {
-				if e["kind"] == "real" {
-					t.Errorf("real file does not parse: %v", err)
-				}
-				return
-			}
-			if e["has_gps"] == "yes" {
-				in := container.Inspect(f, len(data))
-				loc := false
-				for _, x := range in.Findings {
-					loc = loc || x.Category == meta.Location
-				}
-				groups := e["gps_groups"]
-				needs := (!strings.Contains(groups, "EXIF") || exifOK) && (!strings.Contains(groups, "XMP") || xmpOK)
-				if !loc && needs {
-					t.Errorf("GPS (%s) not reported: %v", groups, in.Findings)
-				}
-			}
-		})
-	}
+	})
 }
 
 func FuzzContract(f *testing.F) {
-	for _, s := range generated() {
-		f.Add(s.Data)
-	}
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) > 1<<20 {
-			return
-		}
-		containertest.Check(t, Format, containertest.Sample{Data: data}, opts)
-	})
+	containertest.Fuzz(f, Format, generated(), opts, 1<<20)
 }
 
 // benchImage is a 600×800 RGB photo-like PNG (image/png encoder).
@@ -368,26 +329,5 @@ func BenchmarkInflateProof(b *testing.B) {
 
 // BenchmarkParseRebuild measures Parse + Rebuild of the same image.
 func BenchmarkParseRebuild(b *testing.B) {
-	data := benchImage()
-	b.SetBytes(int64(len(data)))
-	start := containertest.CPUTime()
-	for b.Loop() {
-		f, err := Parse(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := f.Rebuild(meta.DefaultKeep); err != nil {
-			b.Fatal(err)
-		}
-	}
-	containertest.ReportCPU(b, start, b.N, int64(len(data)))
-}
-
-func hasLocation(in meta.Inspection) bool {
-	for _, f := range in.Findings {
-		if f.Category == meta.Location {
-			return true
-		}
-	}
-	return false
+	containertest.BenchParseRebuild(b, benchImage(), Parse)
 }

@@ -2,12 +2,11 @@ package pngchunk
 
 import (
 	"bytes"
-	"image"
 	"image/png"
 	"slices"
-	"strings"
 	"testing"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/internal/exifmeta"
 	"github.com/photoscrub/photoscrub/pkg/internal/icc"
 	"github.com/photoscrub/photoscrub/pkg/internal/irb"
@@ -50,9 +49,13 @@ func irbReady() bool {
 var allowed = []string{"IHDR", "PLTE", "tRNS", "IDAT", "IEND", "gAMA", "cHRM", "sRGB",
 	"iCCP", "sBIT", "bKGD", "pHYs", "cICP", "mDCV", "cLLI", "acTL", "fcTL", "fdAT", "eXIf"}
 
-// checkStripped asserts the properties every Strip output must have.
-func checkStripped(t *testing.T, in, out []byte, keep meta.Keep) {
-	t.Helper()
+// stripper checks Strip outputs with checkChunks.
+var stripper = containertest.Stripper{Inspect: Inspect, Strip: Strip, SameImage: SameImage, Structure: checkChunks}
+
+// checkChunks asserts that a stripped PNG holds well-formed chunks of the
+// allowed types only, a rebuilt iCCP and a minimal eXIf only as keep
+// allows, and IEND last.
+func checkChunks(t testing.TB, out []byte, keep meta.Keep) {
 	f, err := walk(out)
 	if err != nil {
 		t.Fatalf("stripped output does not walk: %v", err)
@@ -77,22 +80,6 @@ func checkStripped(t *testing.T, in, out []byte, keep meta.Keep) {
 			t.Errorf("IEND not last")
 		}
 	}
-	insp, err := Inspect(out)
-	if err != nil || len(insp.Findings) != 0 {
-		t.Errorf("re-inspection of stripped output: err %v, findings %v", err, insp.Findings)
-	}
-	again, err := Strip(out, keep)
-	if err != nil || !bytes.Equal(again, out) {
-		t.Errorf("strip is not idempotent (err %v)", err)
-	}
-	if err := SameImage(in, out); err != nil {
-		t.Errorf("SameImage: %v", err)
-	}
-	for _, s := range testimg.DefaultMarkers().Strings() {
-		if bytes.Contains(out, []byte(s)) {
-			t.Errorf("marker %q survived the strip", s)
-		}
-	}
 }
 
 // samePixels decodes both files with image/png and compares every pixel.
@@ -106,42 +93,16 @@ func samePixels(t *testing.T, a, b []byte) {
 	if err != nil {
 		t.Fatalf("decode stripped: %v", err)
 	}
-	if ia.Bounds() != ib.Bounds() {
-		t.Fatalf("bounds differ")
-	}
-	r := ia.Bounds()
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if !sameColor(ia, ib, x, y) {
-				t.Fatalf("pixel (%d,%d) differs", x, y)
-			}
-		}
+	if !containertest.SamePixels(ia, ib) {
+		t.Fatalf("decoded pixels differ")
 	}
 }
 
-func sameColor(a, b image.Image, x, y int) bool {
-	r1, g1, b1, a1 := a.At(x, y).RGBA()
-	r2, g2, b2, a2 := b.At(x, y).RGBA()
-	return r1 == r2 && g1 == g2 && b1 == b2 && a1 == a2
-}
-
-// noLeak asserts that no marker value appears in findings, warnings or err.
+// noLeak asserts that no marker value, nor a GPS value of the generated
+// samples, appears in findings, warnings or err.
 func noLeak(t *testing.T, insp meta.Inspection, err error) {
 	t.Helper()
-	var b strings.Builder
-	for _, f := range insp.Findings {
-		b.WriteString(f.Where + "|" + strings.Join(f.Tags, "|") + "\n")
-	}
-	b.WriteString(strings.Join(insp.Warnings, "\n"))
-	if err != nil {
-		b.WriteString(err.Error())
-	}
-	s := b.String()
-	for _, n := range append(testimg.DefaultMarkers().Strings(), "51/1", "51,30", "114/1") {
-		if strings.Contains(s, n) {
-			t.Errorf("value %q leaked into findings/warnings/errors", n)
-		}
-	}
+	containertest.NoLeak(t, insp, err, "51/1", "51,30", "114/1")
 }
 
 // chunkOffsets returns the offset of every chunk and of the end of IEND.

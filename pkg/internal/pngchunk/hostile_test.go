@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
@@ -22,7 +23,7 @@ func wantFormatError(t *testing.T, name string, data []byte) {
 	if !errors.As(err, &fe) {
 		t.Errorf("%s: Inspect error %v, want FormatError", name, err)
 	}
-	if !hasFinding(insp, meta.Unparsed, "PNG", "") {
+	if !containertest.HasFinding(insp.Findings, meta.Unparsed, "PNG", "") {
 		t.Errorf("%s: no Unparsed finding", name)
 	}
 	noLeak(t, insp, err)
@@ -88,7 +89,7 @@ func TestHostileStructure(t *testing.T) {
 		"critical reserved bit": withChunk(testimg.PNGChunk("IDaT", nil)),
 	} {
 		insp, err := Inspect(data)
-		if !errors.Is(err, container.ErrUnsupported) || !hasFinding(insp, meta.Unparsed, "PNG", "") {
+		if !errors.Is(err, container.ErrUnsupported) || !containertest.HasFinding(insp.Findings, meta.Unparsed, "PNG", "") {
 			t.Errorf("%s: %v %v", name, err, insp.Findings)
 		}
 		noLeak(t, insp, err)
@@ -107,14 +108,14 @@ func TestHostileStructure(t *testing.T) {
 func TestKeptChunkWithWrongLength(t *testing.T) {
 	in := withChunk(testimg.PNGChunk("gAMA", append([]byte{0, 0, 0xB1, 0x8F}, testimg.DefaultMarkers().AppText...)))
 	insp, err := Inspect(in)
-	if err != nil || !hasFinding(insp, meta.Embedded, container.WhereUnaccounted, "") {
+	if err != nil || !containertest.HasFinding(insp.Findings, meta.Embedded, container.WhereUnaccounted, "") {
 		t.Fatalf("%v %v", err, insp.Findings)
 	}
 	out, err := Strip(in, meta.DefaultKeep)
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkStripped(t, in, out, meta.DefaultKeep)
+	containertest.CheckStripped(t, stripper, in, out, meta.DefaultKeep)
 }
 
 // bomb returns zlib-compressed zeros.
@@ -149,7 +150,7 @@ func TestZlibBomb(t *testing.T) {
 		t.Errorf("allocated %d bytes", d)
 	}
 	for _, w := range []string{"PNG zTXt Raw profile type exif", "PNG iTXt XML:com.adobe.xmp"} {
-		if !hasFinding(insp, meta.Unparsed, w, "decompressed size over limit") {
+		if !containertest.HasFinding(insp.Findings, meta.Unparsed, w, "decompressed size over limit") {
 			t.Errorf("no over-limit finding at %s: %v", w, insp.Findings)
 		}
 	}
@@ -157,7 +158,7 @@ func TestZlibBomb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkStripped(t, in, out, meta.DefaultKeep)
+	containertest.CheckStripped(t, stripper, in, out, meta.DefaultKeep)
 }
 
 func TestInflateBudget(t *testing.T) {
@@ -174,7 +175,7 @@ func TestInflateBudget(t *testing.T) {
 		t.Errorf("inflated %d bytes in total", zi.used)
 	}
 	insp, err := Inspect(withChunk(chunks))
-	if err != nil || !hasFinding(insp, meta.Unparsed, "PNG zTXt Raw profile type xmp", "decompressed size over limit") {
+	if err != nil || !containertest.HasFinding(insp.Findings, meta.Unparsed, "PNG zTXt Raw profile type xmp", "decompressed size over limit") {
 		t.Errorf("%v %v", err, insp.Findings)
 	}
 }
@@ -198,7 +199,7 @@ func TestRawProfileDecoding(t *testing.T) {
 	}
 	in := withChunk(testimg.PNGChunk("tEXt", []byte("Raw profile type 8bim\x00\nexif\n      99\n4d4d")))
 	insp, _ := Inspect(in)
-	if !hasFinding(insp, meta.Unparsed, "PNG tEXt Raw profile type 8bim", "bad hex profile") {
+	if !containertest.HasFinding(insp.Findings, meta.Unparsed, "PNG tEXt Raw profile type 8bim", "bad hex profile") {
 		t.Errorf("%v", insp.Findings)
 	}
 }
@@ -214,25 +215,8 @@ func TestMalformedText(t *testing.T) {
 		"zTXt broken stream": testimg.PNGChunk("zTXt", []byte("Raw profile type xmp\x00\x00garbage")),
 	} {
 		insp, err := Inspect(withChunk(c))
-		if err != nil || !hasUnparsed(insp) {
+		if err != nil || !containertest.HasCategory(insp.Findings, meta.Unparsed) {
 			t.Errorf("%s: %v %v", name, err, insp.Findings)
 		}
 	}
-}
-
-func hasUnparsed(insp meta.Inspection) bool {
-	for _, f := range insp.Findings {
-		if f.Category == meta.Unparsed {
-			return true
-		}
-	}
-	return false
-}
-
-func zlibBytes(p []byte) []byte {
-	var b bytes.Buffer
-	zw := zlib.NewWriter(&b)
-	zw.Write(p)
-	zw.Close()
-	return b.Bytes()
 }

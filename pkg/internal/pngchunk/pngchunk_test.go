@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/photoscrub/photoscrub/pkg/internal/container"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
@@ -115,7 +116,7 @@ func TestStrip(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%s: %v", name, err)
 			}
-			checkStripped(t, in, out, keep)
+			containertest.CheckStripped(t, stripper, in, out, keep)
 			samePixels(t, in, out)
 			hasICC := bytes.Contains(out, []byte("iCCP"))
 			if hasICC != (keep.ICC && ICCChunk(in) != nil) {
@@ -142,7 +143,7 @@ func TestOrientation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		checkStripped(t, in, out, meta.DefaultKeep)
+		containertest.CheckStripped(t, stripper, in, out, meta.DefaultKeep)
 		got, _ := Inspect(out)
 		want := o
 		if o == 1 {
@@ -177,27 +178,18 @@ func TestBadCRC(t *testing.T) {
 		if err != nil || serr != nil {
 			t.Fatalf("%s: %v %v", c.typ, err, serr)
 		}
-		if !hasFinding(insp, meta.Unparsed, "PNG "+c.typ, "bad CRC") {
+		if !containertest.HasFinding(insp.Findings, meta.Unparsed, "PNG "+c.typ, "bad CRC") {
 			t.Errorf("%s: no bad-CRC finding: %v", c.typ, insp.Findings)
 		}
-		checkStripped(t, bad, out, meta.DefaultKeep)
+		containertest.CheckStripped(t, stripper, bad, out, meta.DefaultKeep)
 	}
-}
-
-func hasFinding(insp meta.Inspection, c meta.Category, where, tag string) bool {
-	for _, f := range insp.Findings {
-		if f.Category == c && f.Where == where && (tag == "" || slices.Contains(f.Tags, tag)) {
-			return true
-		}
-	}
-	return false
 }
 
 func TestICCNameNotKept(t *testing.T) {
 	if !iccReady() {
 		t.Skip("icc is still a placeholder")
 	}
-	in := withChunk(testimg.PNGChunk("iCCP", slices.Concat([]byte(testimg.DefaultMarkers().Owner+"\x00\x00"), zlibBytes(iccSample()))))
+	in := withChunk(testimg.PNGChunk("iCCP", slices.Concat([]byte(testimg.DefaultMarkers().Owner+"\x00\x00"), deflate(iccSample()))))
 	if !bytes.Contains(in, []byte(testimg.DefaultMarkers().Owner)) {
 		t.Fatal("generator did not plant the profile name")
 	}
@@ -242,7 +234,7 @@ func TestSniffedPayloads(t *testing.T) {
 		{"Pillow tEXt exif", testimg.PNGChunk("tEXt", slices.Concat([]byte("exif\x00Exif\x00\x00"), ex)), "PNG tEXt exif"},
 		{"XMP under a custom keyword", testimg.PNGChunk("tEXt", slices.Concat([]byte(m.Owner+"\x00"), xp)), "PNG tEXt custom keyword"},
 		{"compressed hex exif under a custom keyword", testimg.PNGChunk("zTXt",
-			slices.Concat([]byte("profile\x00\x00"), zlibBytes(testimg.PNGRawProfile("exif", ex)))), "PNG zTXt custom keyword"},
+			slices.Concat([]byte("profile\x00\x00"), deflate(testimg.PNGRawProfile("exif", ex)))), "PNG zTXt custom keyword"},
 	}
 	for _, tc := range cases {
 		insp, err := Inspect(withChunk(tc.chunk))
@@ -259,7 +251,7 @@ func TestSniffedPayloads(t *testing.T) {
 		}
 	}
 	insp, _ := Inspect(withChunk(testimg.PNGChunk("tEXt", []byte("Make\x00"+m.Make))))
-	if !hasFinding(insp, meta.Identity, "PNG tEXt", "Make") {
+	if !containertest.HasFinding(insp.Findings, meta.Identity, "PNG tEXt", "Make") {
 		t.Errorf("Make keyword: %v", insp.Findings)
 	}
 }

@@ -3,12 +3,10 @@ package tifffile
 import (
 	"bytes"
 	"compress/zlib"
-	"os"
-	"path/filepath"
 	"testing"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/internal/corpus"
-	"github.com/photoscrub/photoscrub/pkg/meta"
 	"github.com/photoscrub/photoscrub/pkg/testimg"
 )
 
@@ -26,30 +24,10 @@ func benchTIFF(b *testing.B) []byte {
 }
 
 // BenchmarkInspect measures Inspect on a two-page 480×640 TIFF with every metadata group.
-func BenchmarkInspect(b *testing.B) {
-	data := benchTIFF(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		in, err := Inspect(data)
-		if err != nil || len(in.Findings) == 0 {
-			b.Fatalf("Inspect: %d findings, %v", len(in.Findings), err)
-		}
-	}
-}
+func BenchmarkInspect(b *testing.B) { containertest.BenchInspect(b, benchTIFF(b), Inspect) }
 
 // BenchmarkStrip measures Strip (default keep) on a two-page 480×640 TIFF with every metadata group.
-func BenchmarkStrip(b *testing.B) {
-	data := benchTIFF(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		out, err := Strip(data, meta.DefaultKeep)
-		if err != nil || len(out) == 0 {
-			b.Fatalf("Strip: %d bytes, %v", len(out), err)
-		}
-	}
-}
+func BenchmarkStrip(b *testing.B) { containertest.BenchStrip(b, benchTIFF(b), Strip) }
 
 // proofStrip returns one 1024×256 8-bit RGB strip (768 KiB raw) of
 // photo-like pixels (smooth gradients plus sensor-like noise, which
@@ -115,24 +93,12 @@ func BenchmarkProvePackBits(b *testing.B) {
 
 // BenchmarkParse measures Parse (byte map, proofs, findings) on a
 // two-page 480×640 uncompressed TIFF with every metadata group.
-func BenchmarkParse(b *testing.B) {
-	data := benchTIFF(b)
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, err := Parse(data); err != nil {
-			b.Fatal(err)
-		}
-	}
-}
+func BenchmarkParse(b *testing.B) { containertest.BenchParse(b, benchTIFF(b), Parse) }
 
 // BenchmarkProveCCITT measures the CCITT proof on the corpus's Group 4
 // fax page (skipped without the corpus).
 func BenchmarkProveCCITT(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(corpus.Dir(b), "real/tiff/goexif__sample1.tif"))
-	if err != nil {
-		b.Skip("corpus file absent")
-	}
+	data := corpus.File(b, "real/tiff/goexif__sample1.tif")
 	f, err := parse(data, false)
 	if err != nil || len(f.pages[0].chunks) != 1 {
 		b.Fatalf("sample: %v", err)

@@ -166,14 +166,9 @@ func TestContractHostile(t *testing.T) {
 // TestContractCorpus runs the suite over the corpus TIFFs (raw ones
 // through RawFormat: inspected only).
 func TestContractCorpus(t *testing.T) {
-	dir := corpus.Dir(t)
 	var tiffs, raws []containertest.Sample
-	for _, e := range corpus.Manifest(t, dir) {
+	for e, data := range corpus.Files(t, corpus.Under("real/tiff/", "malformed/tiff/", "real/tiff-raw/")) {
 		p := e.Path()
-		data, err := os.ReadFile(filepath.Join(dir, p))
-		if err != nil {
-			continue
-		}
 		s := containertest.Sample{Name: filepath.Base(p), Data: data, Dirty: e["has_gps"] == "yes"}
 		switch {
 		case strings.HasPrefix(p, "real/tiff/"), strings.HasPrefix(p, "malformed/tiff/"):
@@ -185,11 +180,7 @@ func TestContractCorpus(t *testing.T) {
 	containertest.Run(t, tifffile.Format, tiffs, suiteOptions)
 	for _, s := range append(append([]containertest.Sample(nil), tiffs...), raws...) {
 		in, _ := tifffile.Inspect(s.Data)
-		loc := false
-		for _, f := range in.Findings {
-			loc = loc || f.Category == meta.Location
-		}
-		if s.Dirty && !loc {
+		if s.Dirty && !containertest.HasCategory(in.Findings, meta.Location) {
 			t.Errorf("%s: has_gps=yes but no location finding: %+v", s.Name, in.Findings)
 		}
 	}
@@ -236,8 +227,10 @@ func FuzzContract(f *testing.F) {
 		f.Add(b)
 	}
 	// The corpus's fax page seeds the CCITT proof (when present).
-	if b, err := os.ReadFile(filepath.Join(corpusRoot(), "real/tiff/goexif__sample1.tif")); err == nil {
-		f.Add(b)
+	if p, ok := corpus.Path("real/tiff/goexif__sample1.tif"); ok {
+		if b, err := os.ReadFile(p); err == nil {
+			f.Add(b)
+		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		containertest.Check(t, tifffile.Format, containertest.Sample{Name: "fuzz", Data: data}, suiteOptions)
@@ -301,13 +294,4 @@ func TestWrongCount(t *testing.T) {
 	if _, err := tifffile.Parse(b); err == nil || tifffile.Format.Unsupported(err) {
 		t.Fatalf("BitsPerSample with count 2: %v", err)
 	}
-}
-
-// corpusRoot is where the corpus would be, without skipping when it is
-// absent (for optional fuzz seeds).
-func corpusRoot() string {
-	if d := os.Getenv("PHOTOSCRUB_CORPUS"); d != "" {
-		return d
-	}
-	return filepath.Join("..", "..", "..", "..", "shared", "corpus")
 }

@@ -97,26 +97,6 @@ func decode(t testing.TB, b []byte) image.Image {
 	return img
 }
 
-// samePixels compares two images pixel by pixel (RGBA64).
-func samePixels(a, b image.Image) bool {
-	if a.Bounds() != b.Bounds() {
-		return false
-	}
-	r := a.Bounds()
-	for y := r.Min.Y; y < r.Max.Y; y++ {
-		for x := r.Min.X; x < r.Max.X; x++ {
-			if a.At(x, y) != b.At(x, y) {
-				ar, ag, ab, aa := a.At(x, y).RGBA()
-				br, bg, bb, ba := b.At(x, y).RGBA()
-				if ar != br || ag != bg || ab != bb || aa != ba {
-					return false
-				}
-			}
-		}
-	}
-	return true
-}
-
 // rgbOf returns the 8-bit RGB samples of img.
 func rgbOf(img image.Image) []byte {
 	r := img.Bounds()

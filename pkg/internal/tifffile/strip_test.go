@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 	"github.com/photoscrub/photoscrub/pkg/internal/tifffile"
 	"github.com/photoscrub/photoscrub/pkg/internal/tiffifd"
 	"github.com/photoscrub/photoscrub/pkg/meta"
@@ -52,7 +53,7 @@ func TestStripRemovesEverythingButImage(t *testing.T) {
 				// Pixels: page 0 through x/image/tiff, every page through
 				// SameImage (checked above) and, uncompressed, the raw strips.
 				got := decode(t, out)
-				if !samePixels(decode(t, in), got) {
+				if !containertest.SamePixels(decode(t, in), got) {
 					t.Fatal("page 0 pixels differ after Strip")
 				}
 				if !bytes.Equal(rgbOf(got), testimg.TIFFPixels(o, 0)) {

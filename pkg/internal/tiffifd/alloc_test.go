@@ -3,18 +3,20 @@ package tiffifd
 import (
 	"runtime"
 	"testing"
+
+	tb "github.com/photoscrub/photoscrub/pkg/internal/tiffifd/tiffbuild"
 )
 
 // hugeCounts is a 1 KiB block whose IFD0 declares LONG×0x40000001 (wraps to
 // 4 bytes in 32-bit arithmetic), RATIONAL×0x20000001 and ASCII×0xFFFFFFFF:
 // goexif allocates gigabytes for each (hazards V3).
 func hugeCounts() []byte {
-	b := (&tbuild{le: true, ifds: []*tifd{{name: "IFD0", ents: []tent{
-		eRaw(0x0100, Long, 0x40000001, 8),
-		eRaw(0x0002, Rational, 0x20000001, 8),
-		eRaw(0x010F, ASCII, 0xFFFFFFFF, 8),
-		eRaw(0x0111, Long8, 0xFFFFFFFF, 8),
-	}}}}).bytes()
+	b := (&tb.File{LE: true, IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{
+		tb.Raw(0x0100, Long, 0x40000001, 8),
+		tb.Raw(0x0002, Rational, 0x20000001, 8),
+		tb.Raw(0x010F, ASCII, 0xFFFFFFFF, 8),
+		tb.Raw(0x0111, Long8, 0xFFFFFFFF, 8),
+	}}}}).Bytes()
 	return append(b, make([]byte, 1024-len(b))...)
 }
 
@@ -48,11 +50,11 @@ func TestAllocationsBounded(t *testing.T) {
 // Allocation grows with the input, not with declared counts: a sound block
 // with the maximum 4096 entries costs about its own size.
 func TestAllocationsScaleWithInput(t *testing.T) {
-	b := &tbuild{ifds: []*tifd{{name: "IFD0"}}}
+	b := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0"}}}
 	for i := 0; i < MaxEntries; i++ {
-		b.ifds[0].ents = append(b.ifds[0].ents, eShort(uint16(0x1000+i), 1))
+		b.IFDs[0].Entries = append(b.IFDs[0].Entries, tb.Short(uint16(0x1000+i), 1))
 	}
-	data := b.bytes()
+	data := b.Bytes()
 	if _, err := Parse(data); err != nil {
 		t.Fatal(err)
 	}

@@ -1,8 +1,6 @@
 package tiffifd
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,17 +11,10 @@ import (
 // must parse cleanly and show a GPS IFD exactly when ExifTool saw a GPS
 // pointer; malformed ones must merely not panic.
 func TestCorpusTIFF(t *testing.T) {
-	dir := corpus.Dir(t)
 	real, bad := 0, 0
-	for _, e := range corpus.Manifest(t, dir) {
+	tiffs := func(e corpus.Entry) bool { return strings.Contains(e.Path(), "/tiff") }
+	for e, data := range corpus.Files(t, tiffs) {
 		p := e.Path()
-		if !strings.Contains(p, "/tiff") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, p))
-		if err != nil {
-			t.Fatal(err)
-		}
 		tf, err := Parse(data)
 		if strings.HasPrefix(p, "malformed/") {
 			bad++

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	tb "github.com/photoscrub/photoscrub/pkg/internal/tiffifd/tiffbuild"
 	"github.com/rwcarlsen/goexif/exif"
 )
 
@@ -39,16 +40,16 @@ func runGoexif(data []byte, deadline time.Duration) (res goexifResult, ok bool) 
 }
 
 func seeds() [][]byte {
-	s := [][]byte{sample(false).bytes(), sample(true).bytes(), hugeCounts()}
+	s := [][]byte{sample(false).Bytes(), sample(true).Bytes(), hugeCounts()}
 	for _, h := range hostile() {
 		s = append(s, h)
 	}
-	gpsInExif := &tbuild{le: true, ifds: []*tifd{
-		{name: "IFD0", ents: []tent{ePtr(TagExifIFD, "Exif")}},
-		{name: "Exif", ents: []tent{ePtr(TagGPSIFD, "GPS")}},
-		{name: "GPS", ents: []tent{eASCII(1, "S"), eRat(2, 1, 0, 2, 0, 3, 0)}},
+	gpsInExif := &tb.File{LE: true, IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagExifIFD, "Exif")}},
+		{Name: "Exif", Entries: []tb.Entry{tb.Ptr(TagGPSIFD, "GPS")}},
+		{Name: "GPS", Entries: []tb.Entry{tb.ASCII(1, "S"), tb.Rational(2, 1, 0, 2, 0, 3, 0)}},
 	}}
-	s = append(s, gpsInExif.bytes())
+	s = append(s, gpsInExif.Bytes())
 	return s
 }
 

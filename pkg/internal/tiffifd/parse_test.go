@@ -5,6 +5,8 @@ import (
 	"errors"
 	"strings"
 	"testing"
+
+	tb "github.com/photoscrub/photoscrub/pkg/internal/tiffifd/tiffbuild"
 )
 
 func names(t *TIFF) string {
@@ -17,7 +19,7 @@ func names(t *TIFF) string {
 
 func TestParseSample(t *testing.T) {
 	for _, le := range []bool{false, true} {
-		data := sample(le).bytes()
+		data := sample(le).Bytes()
 		tf, err := Parse(data)
 		if err != nil {
 			t.Fatalf("le=%v: %v", le, err)
@@ -121,71 +123,71 @@ func TestBigTIFF(t *testing.T) {
 // hostile builds each malformed structure the walker must reject.
 func hostile() map[string][]byte {
 	m := map[string][]byte{}
-	add := func(name string, b *tbuild) { m[name] = b.bytes() }
-	add("self-loop", &tbuild{ifds: []*tifd{{name: "IFD0", next: "IFD0", ents: []tent{eShort(TagOrientation, 1)}}}})
-	add("2-way", &tbuild{ifds: []*tifd{
-		{name: "IFD0", next: "IFD1", ents: []tent{eShort(TagOrientation, 1)}},
-		{name: "IFD1", next: "IFD0", ents: []tent{eShort(0x0103, 6)}},
+	add := func(name string, b *tb.File) { m[name] = b.Bytes() }
+	add("self-loop", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Next: "IFD0", Entries: []tb.Entry{tb.Short(TagOrientation, 1)}}}})
+	add("2-way", &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Next: "IFD1", Entries: []tb.Entry{tb.Short(TagOrientation, 1)}},
+		{Name: "IFD1", Next: "IFD0", Entries: []tb.Entry{tb.Short(0x0103, 6)}},
 	}})
-	add("3-way chain", &tbuild{le: true, ifds: []*tifd{
-		{name: "IFD0", next: "IFD1"}, {name: "IFD1", next: "IFD2"}, {name: "IFD2", next: "IFD0"},
+	add("3-way chain", &tb.File{LE: true, IFDs: []*tb.IFD{
+		{Name: "IFD0", Next: "IFD1"}, {Name: "IFD1", Next: "IFD2"}, {Name: "IFD2", Next: "IFD0"},
 	}})
-	add("n-way via pointers", &tbuild{ifds: []*tifd{
-		{name: "IFD0", ents: []tent{ePtr(TagExifIFD, "Exif")}},
-		{name: "Exif", ents: []tent{ePtr(TagGPSIFD, "GPS")}},
-		{name: "GPS", ents: []tent{ePtr(TagInteropIFD, "Interop")}},
-		{name: "Interop", ents: []tent{ePtr(TagExifIFD, "IFD0")}},
+	add("n-way via pointers", &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagExifIFD, "Exif")}},
+		{Name: "Exif", Entries: []tb.Entry{tb.Ptr(TagGPSIFD, "GPS")}},
+		{Name: "GPS", Entries: []tb.Entry{tb.Ptr(TagInteropIFD, "Interop")}},
+		{Name: "Interop", Entries: []tb.Entry{tb.Ptr(TagExifIFD, "IFD0")}},
 	}})
-	add("exif pointer to own IFD", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{ePtr(TagExifIFD, "IFD0")}}}})
-	add("exif pointer into chain", &tbuild{ifds: []*tifd{
-		{name: "IFD0", next: "IFD1", ents: []tent{ePtr(TagExifIFD, "IFD1")}}, {name: "IFD1"},
+	add("exif pointer to own IFD", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagExifIFD, "IFD0")}}}})
+	add("exif pointer into chain", &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Next: "IFD1", Entries: []tb.Entry{tb.Ptr(TagExifIFD, "IFD1")}}, {Name: "IFD1"},
 	}})
-	add("subifd cycle", &tbuild{ifds: []*tifd{
-		{name: "IFD0", ents: []tent{ePtr(TagSubIFDs, "S0")}},
-		{name: "S0", next: "S1"}, {name: "S1", next: "S0"},
+	add("subifd cycle", &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagSubIFDs, "S0")}},
+		{Name: "S0", Next: "S1"}, {Name: "S1", Next: "S0"},
 	}})
-	add("LONG count 0x40000001", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x0100, Long, 0x40000001, 8)}}}})
-	add("RATIONAL count 0x20000001", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x0002, Rational, 0x20000001, 8)}}}})
-	add("count 0xFFFFFFFF", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x010F, ASCII, 0xFFFFFFFF, 8)}}}})
-	add("DOUBLE count 0x20000000", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x010F, Double, 0x20000000, 8)}}}})
-	add("value offset past end", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x010F, ASCII, 20, 0xFFFFFFF0)}}}})
-	add("value straddles end", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(0x010F, ASCII, 20, 10)}}}})
-	add("next past end", &tbuild{ifds: []*tifd{{name: "IFD0", nextRaw: u32(0x7FFFFFFF)}}})
-	add("next inside header", &tbuild{ifds: []*tifd{{name: "IFD0", nextRaw: u32(4)}}})
-	add("exif pointer past end", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(TagExifIFD, Long, 1, 0xFFFFFFFF)}}}})
-	add("gps pointer of ASCII type", &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eRaw(TagGPSIFD, ASCII, 4, 0x41414100)}}}})
+	add("LONG count 0x40000001", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x0100, Long, 0x40000001, 8)}}}})
+	add("RATIONAL count 0x20000001", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x0002, Rational, 0x20000001, 8)}}}})
+	add("count 0xFFFFFFFF", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x010F, ASCII, 0xFFFFFFFF, 8)}}}})
+	add("DOUBLE count 0x20000000", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x010F, Double, 0x20000000, 8)}}}})
+	add("value offset past end", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x010F, ASCII, 20, 0xFFFFFFF0)}}}})
+	add("value straddles end", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(0x010F, ASCII, 20, 10)}}}})
+	add("next past end", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", NextRaw: tb.U32(0x7FFFFFFF)}}})
+	add("next inside header", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", NextRaw: tb.U32(4)}}})
+	add("exif pointer past end", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(TagExifIFD, Long, 1, 0xFFFFFFFF)}}}})
+	add("gps pointer of ASCII type", &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Raw(TagGPSIFD, ASCII, 4, 0x41414100)}}}})
 	m["IFD0 past end"] = []byte("MM\x00\x2a\xff\xff\xff\xf0")
 	m["IFD0 at 0"] = []byte("MM\x00\x2a\x00\x00\x00\x00\x00\x00")
 	m["65535 entries"] = []byte("MM\x00\x2a\x00\x00\x00\x08\xff\xff\x00\x00\x00\x00")
 	m["entries past end"] = []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x02\x01\x12\x00\x03\x00\x00\x00\x01\x00\x01\x00\x00")
 	m["no next field"] = []byte("MM\x00\x2a\x00\x00\x00\x08\x00\x00\x00\x00")
 	// Nesting: IFD0 → S1 → S2 → ... → S10 via SubIFDs.
-	deep := &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{ePtr(TagSubIFDs, "S1")}}}}
+	deep := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagSubIFDs, "S1")}}}}
 	for i := 1; i <= MaxDepth+2; i++ {
-		d := &tifd{name: "S" + string(rune('A'+i))}
-		deep.ifds = append(deep.ifds, d)
+		d := &tb.IFD{Name: "S" + string(rune('A'+i))}
+		deep.IFDs = append(deep.IFDs, d)
 	}
-	deep.ifds[0].ents[0].ptr = []string{deep.ifds[1].name}
-	for i := 1; i < len(deep.ifds)-1; i++ {
-		deep.ifds[i].ents = []tent{ePtr(TagSubIFDs, deep.ifds[i+1].name)}
+	deep.IFDs[0].Entries[0].Ptr = []string{deep.IFDs[1].Name}
+	for i := 1; i < len(deep.IFDs)-1; i++ {
+		deep.IFDs[i].Entries = []tb.Entry{tb.Ptr(TagSubIFDs, deep.IFDs[i+1].Name)}
 	}
-	m["too deep"] = deep.bytes()
+	m["too deep"] = deep.Bytes()
 	// Too many IFDs: SubIFDs naming 80 distinct empty IFDs.
-	many := &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{ePtr(TagSubIFDs)}}}}
+	many := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagSubIFDs)}}}}
 	for i := 0; i < 80; i++ {
 		n := "S" + string(rune(0x100+i))
-		many.ifds = append(many.ifds, &tifd{name: n})
-		many.ifds[0].ents[0].ptr = append(many.ifds[0].ents[0].ptr, n)
+		many.IFDs = append(many.IFDs, &tb.IFD{Name: n})
+		many.IFDs[0].Entries[0].Ptr = append(many.IFDs[0].Entries[0].Ptr, n)
 	}
-	many.ifds[0].ents[0].count = 80
-	m["too many IFDs"] = many.bytes()
+	many.IFDs[0].Entries[0].Count = 80
+	m["too many IFDs"] = many.Bytes()
 	// 300 entries pointing at the same 2000-byte value: fits, but declares
 	// 600 KB of values in a 6 KB file.
-	ov := &tbuild{ifds: []*tifd{{name: "IFD0", ents: []tent{eUndef(0x9286, make([]byte, 2000))}}}}
+	ov := &tb.File{IFDs: []*tb.IFD{{Name: "IFD0", Entries: []tb.Entry{tb.Undefined(0x9286, make([]byte, 2000))}}}}
 	for i := 0; i < 300; i++ {
-		ov.ifds[0].ents = append(ov.ifds[0].ents, eRaw(0x9286, Undefined, 2000, 8+2+12*301+4))
+		ov.IFDs[0].Entries = append(ov.IFDs[0].Entries, tb.Raw(0x9286, Undefined, 2000, 8+2+12*301+4))
 	}
-	m["overlapping values"] = ov.bytes()
+	m["overlapping values"] = ov.Bytes()
 	m["overlapping tables"] = overlapTables()
 	return m
 }
@@ -274,12 +276,12 @@ func TestAcceptedOddities(t *testing.T) {
 	// An empty IFD0, a GPS IFD with zero-denominator rationals, a
 	// zero-count tag, an unknown type, a zero-count pointer and an SLONG
 	// pointer (Canon PowerShot S5) are all structurally sound.
-	b := &tbuild{ifds: []*tifd{
-		{name: "IFD0", ents: []tent{ePtr(TagGPSIFD, "GPS"), eRaw(0xC000, Type(99), 5, 0xFFFFFFFF), eRaw(0x010E, ASCII, 0, 0), eRaw(TagInteropIFD, Long, 0, 0)}},
-		{name: "GPS", ents: []tent{eRat(0x0002, 0, 0, 0, 0, 0, 0)}},
+	b := &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(TagGPSIFD, "GPS"), tb.Raw(0xC000, Type(99), 5, 0xFFFFFFFF), tb.Raw(0x010E, ASCII, 0, 0), tb.Raw(TagInteropIFD, Long, 0, 0)}},
+		{Name: "GPS", Entries: []tb.Entry{tb.Rational(0x0002, 0, 0, 0, 0, 0, 0)}},
 	}}
-	b.ifds[0].ents[0].typ = SLong
-	tf, err := Parse(b.bytes())
+	b.IFDs[0].Entries[0].Type = uint16(SLong)
+	tf, err := Parse(b.Bytes())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -302,7 +304,7 @@ func TestAcceptedOddities(t *testing.T) {
 // (the last byte of the sample is part of IFD1's next-offset field).
 func TestTruncated(t *testing.T) {
 	for _, le := range []bool{false, true} {
-		data := sample(le).bytes()
+		data := sample(le).Bytes()
 		for i := 0; i < len(data); i++ {
 			if _, err := Parse(data[:i:i]); err == nil {
 				t.Errorf("le=%v: truncated at %d of %d accepted", le, i, len(data))
@@ -313,11 +315,11 @@ func TestTruncated(t *testing.T) {
 
 func TestPartialResult(t *testing.T) {
 	// A broken Exif pointer must not hide the GPS IFD found next to it.
-	b := &tbuild{ifds: []*tifd{
-		{name: "IFD0", ents: []tent{eRaw(TagExifIFD, Long, 1, 0xFFFFFF00), ePtr(TagGPSIFD, "GPS")}},
-		{name: "GPS", ents: []tent{eASCII(0x0001, "N")}},
+	b := &tb.File{IFDs: []*tb.IFD{
+		{Name: "IFD0", Entries: []tb.Entry{tb.Raw(TagExifIFD, Long, 1, 0xFFFFFF00), tb.Ptr(TagGPSIFD, "GPS")}},
+		{Name: "GPS", Entries: []tb.Entry{tb.ASCII(0x0001, "N")}},
 	}}
-	tf, err := Parse(b.bytes())
+	tf, err := Parse(b.Bytes())
 	if err == nil || tf == nil || !tf.Has(KindGPS) {
 		t.Fatalf("err=%v, GPS found=%v", err, tf != nil && tf.Has(KindGPS))
 	}

@@ -2,8 +2,6 @@ package xmp
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"sort"
 	"strings"
 	"testing"
@@ -36,17 +34,9 @@ func corpusPackets(data []byte) [][]byte {
 // named only as "unknown ..." is logged (it shows where the vocabulary
 // could grow).
 func TestCorpusVocabulary(t *testing.T) {
-	dir := corpus.Dir(t)
 	var files, packets int
 	unknown := map[string]int{}
-	for _, e := range corpus.Manifest(t, dir) {
-		if !strings.HasPrefix(e.Path(), "real/") {
-			continue
-		}
-		data, err := os.ReadFile(filepath.Join(dir, e.Path()))
-		if err != nil {
-			t.Fatal(err)
-		}
+	for e, data := range corpus.Files(t, corpus.Under("real/")) {
 		ps := corpusPackets(data)
 		if len(ps) > 0 {
 			files++

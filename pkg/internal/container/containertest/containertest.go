@@ -8,6 +8,13 @@
 // with no finding and no unaccounted byte, carries the same coded image
 // data, keeps the orientation and ICC profile, is a fixed point of a second
 // rebuild, and (when the format has a decoder) decodes to the same pixels.
+//
+// It also holds what every format's tests repeat around the suite: the
+// fuzz target (Fuzz), the run over the shared corpus (RunCorpus), a
+// size-limited decoder for the pixel comparison (LimitedDecode), the
+// checks of the Inspect/Strip/SameImage API (CheckStripped, NoLeak,
+// HasFinding, HasCategory) and the per-file benchmarks (BenchInspect,
+// BenchStrip, BenchParse, BenchParseRebuild).
 package containertest
 
 import (
@@ -130,13 +137,15 @@ func Check(t testing.TB, f container.Format, s Sample, o Options) {
 		if errB != nil {
 			t.Fatalf("original decodes, rebuild does not: %v", errB)
 		}
-		if !samePixels(a, b) {
+		if !SamePixels(a, b) {
 			t.Fatalf("decoded pixels differ")
 		}
 	}
 }
 
-func samePixels(a, b image.Image) bool {
+// SamePixels reports whether a and b have the same bounds and the same
+// colour (RGBA64) at every pixel.
+func SamePixels(a, b image.Image) bool {
 	if a.Bounds() != b.Bounds() {
 		return false
 	}
