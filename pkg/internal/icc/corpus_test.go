@@ -15,18 +15,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/corpus"
 	"github.com/photoscrub/photoscrub/pkg/meta"
 )
-
-const corpusDir = "/work/shared/corpus"
 
 // corpusProfiles returns the ICC profiles embedded in the corpus files, by
 // file: JPEG APP2, PNG iCCP and WebP ICCP are read here; HEIC and TIFF
 // through ExifTool when it is installed.
 func corpusProfiles(t *testing.T) map[string][]byte {
-	if _, err := os.Stat(corpusDir); err != nil {
-		t.Skip("corpus absent")
-	}
+	corpusDir := corpus.Dir(t)
 	out := map[string][]byte{}
 	var viaExiftool []string
 	err := filepath.WalkDir(corpusDir, func(path string, d os.DirEntry, err error) error {

@@ -14,10 +14,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/photoscrub/photoscrub/pkg/internal/corpus"
 	"github.com/photoscrub/photoscrub/pkg/internal/format"
 )
-
-const heicCorpus = "/work/shared/corpus/real/heic"
 
 // heicClobbered is how many leading luma samples gen2brain/heic's free
 // overwrites.
@@ -92,9 +91,9 @@ func itoa(i int) string { return strconv.Itoa(i) }
 // TestHEIFGridCorpus: on real phone HEICs (skipped when the corpus is
 // absent) the tile decoder's planes equal libheif's whole-image decode.
 func TestHEIFGridCorpus(t *testing.T) {
-	files, _ := filepath.Glob(filepath.Join(heicCorpus, "*"))
+	files, _ := filepath.Glob(filepath.Join(corpus.Dir(t), "real", "heic", "*"))
 	if len(files) == 0 {
-		t.Skip("corpus absent")
+		t.Skip("corpus has no HEIC files")
 	}
 	grids := 0
 	for _, f := range files {
@@ -148,10 +147,7 @@ func TestHEIFGridCorpus(t *testing.T) {
 // BenchmarkHEIFDecode decodes a 12 MP phone HEIC (corpus; skipped when
 // absent) tile by tile and whole.
 func BenchmarkHEIFDecode(b *testing.B) {
-	data, err := os.ReadFile(filepath.Join(heicCorpus, "mei__IMG_1034.heic"))
-	if err != nil {
-		b.Skip("corpus absent")
-	}
+	data := corpus.File(b, "real/heic/mei__IMG_1034.heic")
 	Precompile(format.HEIF)
 	b.Run("tiles", func(b *testing.B) {
 		for b.Loop() {
@@ -327,9 +323,13 @@ func TestHEIFGridCancel(t *testing.T) {
 	if _, err := Reencode(ctx, format.HEIF, file, Options{Format: format.JPEG}); !errors.Is(err, context.Canceled) {
 		t.Errorf("cancelled: err %v", err)
 	}
-	data, err := os.ReadFile(filepath.Join(heicCorpus, "mei__IMG_1034.heic"))
-	if err != nil {
+	p, ok := corpus.Path("real/heic/mei__IMG_1034.heic")
+	if !ok {
 		return
+	}
+	data, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
 	}
 	Precompile(format.HEIF)
 	ctx, cancel = context.WithTimeout(context.Background(), 300*time.Millisecond)
