@@ -109,14 +109,15 @@ func TestWebPAndAVIFInputs(t *testing.T) {
 		icc    bool // ICC kept
 	}{
 		"webp lossy": {format.WebP, lossy.Bytes(), "", 6, true},
-		// gen2brain/webp decodes even VP8L through YUV 4:2:0: not exact.
-		"webp lossless":     {format.WebP, lossless.Bytes(), "", 8, true},
-		"webp to jpeg":      {format.WebP, lossy.Bytes(), format.JPEG, 8, true},
-		"avif":              {format.AVIF, av.Bytes(), "", 8, true},
-		"avif to png":       {format.AVIF, av.Bytes(), format.PNG, 6, true},
-		"jpeg to webp":      {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.WebP, -1, true},
-		"jpeg to avif":      {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.AVIF, -1, true},
-		"png alpha to jpeg": {format.PNG, pngOf(pattern(64, 48, true)), format.JPEG, -1, true},
+		// A lossless WebP keeps its pixels exactly, as WebP or PNG.
+		"webp lossless":        {format.WebP, lossless.Bytes(), "", 0, true},
+		"webp lossless to png": {format.WebP, lossless.Bytes(), format.PNG, 0, true},
+		"webp to jpeg":         {format.WebP, lossy.Bytes(), format.JPEG, 8, true},
+		"avif":                 {format.AVIF, av.Bytes(), "", 8, true},
+		"avif to png":          {format.AVIF, av.Bytes(), format.PNG, 6, true},
+		"jpeg to webp":         {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.WebP, -1, true},
+		"jpeg to avif":         {format.JPEG, mustJPEG(t, testimg.JPEGOptions{Width: 64, Height: 48}), format.AVIF, -1, true},
+		"png alpha to jpeg":    {format.PNG, pngOf(pattern(64, 48, true)), format.JPEG, -1, true},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res := reencode(t, c.f, c.data, Options{Format: c.target, ICC: icc})
@@ -144,6 +145,37 @@ func TestWebPAndAVIFInputs(t *testing.T) {
 				t.Errorf("independent decoder: size %v", sz)
 			}
 		})
+	}
+}
+
+// TestWebPLosslessAlphaExact: a lossless WebP with alpha re-encodes with
+// the same colour and alpha in every visible pixel.
+func TestWebPLosslessAlphaExact(t *testing.T) {
+	src := pattern(64, 48, true)
+	var in bytes.Buffer
+	if err := webp.Encode(&in, src, webp.Options{Lossless: true}); err != nil {
+		t.Fatal(err)
+	}
+	for _, target := range []format.Format{"", format.PNG} {
+		res := reencode(t, format.WebP, in.Bytes(), Options{Format: target})
+		want := target
+		if want == "" {
+			want = format.WebP
+		}
+		got := decodeAny(t, want, res.Data)
+		diff := 0
+		for y := 0; y < 48; y++ {
+			for x := 0; x < 64; x++ {
+				a := color.NRGBAModel.Convert(src.At(x, y)).(color.NRGBA)
+				b := color.NRGBAModel.Convert(got.At(x, y)).(color.NRGBA)
+				if a.A != b.A || a.A > 0 && a != b {
+					diff++
+				}
+			}
+		}
+		if diff > 0 {
+			t.Errorf("%s: %d of %d pixels differ", want, diff, 64*48)
+		}
 	}
 }
 

@@ -87,10 +87,11 @@ const wasmBytesPerPixel = 40
 const (
 	avifEncBytesPerPixel = 80
 	webpEncBytesPerPixel = 32
-	// webpLosslessEncBytesPerPixel: a lossless WebP (VP8L) re-encoded
-	// losslessly, 1,440×900: peak RSS 182 MB, 64 MB of it the process
-	// (about 90 bytes a pixel with the decode).
-	webpLosslessEncBytesPerPixel = 96
+	// webpLosslessEncBytesPerPixel: a lossless WebP (VP8L, decoded in Go
+	// to its exact pixels) re-encoded losslessly, 1,440×900: peak RSS
+	// 254-287 MB, 64 MB of it the process (about 170 bytes a pixel over
+	// the Go decode's bytesPerPixel).
+	webpLosslessEncBytesPerPixel = 170
 )
 
 // HardMaxBytes is the most decoded-pixel memory one image may need
@@ -241,8 +242,8 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 			grid = g
 		}
 	}
-	if wasmCodec(f) && grid == nil {
-		per = wasmBytesPerPixel
+	if wasmCodec(f) && grid == nil && !(f == format.WebP && webpLossless(data)) {
+		per = wasmBytesPerPixel // a VP8L WebP decodes in Go (wasmDecode)
 	}
 	switch out {
 	case format.AVIF:
