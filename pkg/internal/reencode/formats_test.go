@@ -179,6 +179,40 @@ func TestWebPLosslessAlphaExact(t *testing.T) {
 	}
 }
 
+// TestWebPLossyPlanes: a lossy WebP of a size that is not whole
+// macroblocks, with and without alpha, re-encodes as WebP with its pixels
+// in place (the decoder's planes are padded; libwebp is handed exact ones).
+func TestWebPLossyPlanes(t *testing.T) {
+	for _, alpha := range []bool{false, true} {
+		src := pattern(61, 37, alpha)
+		var in bytes.Buffer
+		if err := webp.Encode(&in, src, webp.Options{Quality: 90}); err != nil {
+			t.Fatal(err)
+		}
+		res := reencode(t, format.WebP, in.Bytes(), Options{})
+		got := decodeAny(t, format.WebP, res.Data)
+		if got.Bounds().Size() != image.Pt(61, 37) {
+			t.Fatalf("alpha %v: size %v", alpha, got.Bounds().Size())
+		}
+		if d := meanAbsDiff(got, src); d > 8 {
+			t.Errorf("alpha %v: mean abs diff %.2f > 8", alpha, d)
+		}
+		if alpha {
+			var worst int
+			for y := 0; y < 37; y++ {
+				for x := 0; x < 61; x++ {
+					_, _, _, a1 := got.At(x, y).RGBA()
+					_, _, _, a2 := src.At(x, y).RGBA()
+					worst = max(worst, int(a1>>8)-int(a2>>8), int(a2>>8)-int(a1>>8))
+				}
+			}
+			if worst > 0 {
+				t.Errorf("alpha off by up to %d", worst)
+			}
+		}
+	}
+}
+
 func pngOf(m image.Image) []byte {
 	var b bytes.Buffer
 	png.Encode(&b, m)

@@ -242,8 +242,8 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 			grid = g
 		}
 	}
-	if wasmCodec(f) && grid == nil && !(f == format.WebP && webpLossless(data)) {
-		per = wasmBytesPerPixel // a VP8L WebP decodes in Go (wasmDecode)
+	if wasmCodec(f) && grid == nil && f != format.WebP {
+		per = wasmBytesPerPixel // WebP decodes in Go (wasmDecode)
 	}
 	switch out {
 	case format.AVIF:

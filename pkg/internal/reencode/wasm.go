@@ -80,11 +80,16 @@ func wasmConfig(f format.Format, data []byte) (image.Config, error) {
 }
 
 func wasmDecode(f format.Format, data []byte) (image.Image, error) {
-	if f == format.WebP && webpLossless(data) {
-		// gen2brain/webp decodes even a lossless (VP8L) bitstream into
-		// YCbCr 4:2:0 (measured: every sample off, by up to 21): the
-		// pure-Go VP8L decoder gives the exact pixels, as NRGBA.
-		return xwebp.Decode(bytes.NewReader(data))
+	if f == format.WebP {
+		// WebP decodes in Go (x/image/webp): gen2brain/webp turns even a
+		// lossless (VP8L) bitstream into YCbCr 4:2:0 (every sample off,
+		// by up to 21, measured), and for lossy VP8 its planes equal
+		// x/image's (every corpus WebP, alpha included) at up to 4 times
+		// the time and a WebAssembly heap. libwebp remains the fallback
+		// for a file x/image refuses.
+		if m, err := xwebp.Decode(bytes.NewReader(data)); err == nil {
+			return m, nil
+		}
 	}
 	Precompile(f)
 	// The module's linear memory is a Go slice grown by appending: a
@@ -103,11 +108,58 @@ func wasmDecode(f format.Format, data []byte) (image.Image, error) {
 func encodeWebP(img image.Image, q int, lossless bool) ([]byte, error) {
 	Precompile(format.WebP)
 	defer runtime.GC() // see wasmDecode
+	if !lossless {
+		img = webpPlanes(img)
+	}
 	var buf bytes.Buffer
 	if err := webp.Encode(&buf, img, webp.Options{Quality: q, Lossless: lossless, Method: 4}); err != nil {
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// webpPlanes hands 4:2:0 planes to libwebp as they are, instead of through
+// RGB (chroma upsampled then subsampled again: a re-encoded 64×48 lossy
+// WebP strays 9.3 levels on average from its source, 5.5 through its
+// planes). gen2brain/webp reads an NYCbCrA as one
+// contiguous run of Y, Cb, Cr and A with strides equal to the widths, so
+// the planes are copied into exactly that layout (x/image's planes are
+// padded to whole macroblocks, an oriented image's are its own).
+func webpPlanes(img image.Image) image.Image {
+	var src *image.YCbCr
+	var alpha []byte
+	var astride int
+	switch m := img.(type) {
+	case *image.YCbCr:
+		src = m
+	case *image.NYCbCrA:
+		src, alpha, astride = &m.YCbCr, m.A, m.AStride
+	}
+	if src == nil || src.SubsampleRatio != image.YCbCrSubsampleRatio420 {
+		return img
+	}
+	r := src.Rect
+	w, h := r.Dx(), r.Dy()
+	dst := image.NewNYCbCrA(image.Rect(0, 0, w, h), image.YCbCrSubsampleRatio420)
+	for y := 0; y < h; y++ {
+		yi := src.YOffset(r.Min.X, r.Min.Y+y)
+		copy(dst.Y[y*dst.YStride:y*dst.YStride+w], src.Y[yi:yi+w])
+		a := dst.A[y*dst.AStride : y*dst.AStride+w]
+		if alpha != nil {
+			copy(a, alpha[y*astride:y*astride+w])
+		} else {
+			for i := range a {
+				a[i] = 0xFF
+			}
+		}
+	}
+	cw, ch := (w+1)/2, (h+1)/2
+	for y := 0; y < ch; y++ {
+		ci := src.COffset(r.Min.X, r.Min.Y+2*y)
+		copy(dst.Cb[y*dst.CStride:y*dst.CStride+cw], src.Cb[ci:ci+cw])
+		copy(dst.Cr[y*dst.CStride:y*dst.CStride+cw], src.Cr[ci:ci+cw])
+	}
+	return dst
 }
 
 // avifSpeed is libavif's speed setting: 10 is the fastest (a 24 MP image
@@ -210,6 +262,9 @@ func webpConfig(data []byte) (image.Config, error) {
 			cfg.Height = 1 + int(v>>14&0x3fff)
 			return cfg, nil
 		}
+	}
+	if cfg, err := xwebp.DecodeConfig(bytes.NewReader(data)); err == nil {
+		return cfg, nil
 	}
 	Precompile(format.WebP)
 	return webp.DecodeConfig(bytes.NewReader(data))
