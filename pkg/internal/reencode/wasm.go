@@ -222,10 +222,14 @@ func webpChunks(data []byte) (fcc []string, body [][]byte) {
 	return fcc, body
 }
 
+// webpAnimated reports an animated WebP: animation chunks, or a VP8X
+// whose animation flag is set (its image is its frames; a still image
+// chunk beside them is not the file's picture, whatever a decoder that
+// skips unknown chunks returns).
 func webpAnimated(data []byte) bool {
-	fcc, _ := webpChunks(data)
-	for _, c := range fcc {
-		if c == "ANIM" || c == "ANMF" {
+	fcc, body := webpChunks(data)
+	for k, c := range fcc {
+		if c == "ANIM" || c == "ANMF" || c == "VP8X" && len(body[k]) > 0 && body[k][0]&0x02 != 0 {
 			return true
 		}
 	}
