@@ -35,6 +35,11 @@ func classify(t *tiffifd.TIFF, where string, set *meta.Set) {
 			for _, e := range d.Entries {
 				set.Add(meta.Location, w, gpsName(e.Tag))
 			}
+			if len(d.Entries) == 0 {
+				// An empty GPS IFD, wherever its pointer stood (an
+				// Interop or sub-IFD too): still a GPS block.
+				set.Add(meta.Location, w, "GPSInfo")
+			}
 			gpsEntries += len(d.Entries)
 			continue
 		case tiffifd.KindInterop:

@@ -111,6 +111,11 @@ func inspectCases() []inspectCase {
 		{name: "GPS IFD empty", b: &tb.File{IFDs: []*tb.IFD{
 			{Name: "IFD0", Entries: []tb.Entry{tb.Short(0x0112, 1), tb.Ptr(0x8825, "GPS")}}, {Name: "GPS"},
 		}}, orient: 1, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSInfo")}},
+		{name: "GPS IFD empty, behind an Interop pointer", b: &tb.File{IFDs: []*tb.IFD{
+			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8769, "Exif")}},
+			{Name: "Exif", Entries: []tb.Entry{tb.Ptr(0xA005, "Interop")}},
+			{Name: "Interop", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}}, {Name: "GPS"},
+		}}, want: []meta.Finding{f(meta.Location, "/GPS IFD", "GPSInfo"), f(meta.Other, "/Interop IFD", "InteropIFD", "InteropTag0x8825")}},
 		{name: "GPS pointer in Exif IFD", b: &tb.File{IFDs: []*tb.IFD{
 			{Name: "IFD0", Entries: []tb.Entry{tb.Ptr(0x8769, "Exif")}},
 			{Name: "Exif", Entries: []tb.Entry{tb.Ptr(0x8825, "GPS")}},

@@ -66,7 +66,7 @@ func TestExifToolOracle(t *testing.T) {
 		}
 		theirGPS := strings.Contains(text, "[GPS]")
 		theirThumb := strings.Contains(text, "ThumbnailOffset") || strings.Contains(text, "StripOffsets")
-		if j.name == "GPS IFD empty" {
+		if strings.HasPrefix(j.name, "GPS IFD empty") {
 			theirGPS = true // ExifTool lists nothing for an empty GPS IFD
 		}
 		if ourGPS != theirGPS || ourThumb != theirThumb {
