@@ -3,7 +3,7 @@ package webpriff
 import (
 	"testing"
 
-	"github.com/photoscrub/photoscrub/pkg/meta"
+	"github.com/photoscrub/photoscrub/pkg/internal/container/containertest"
 )
 
 // Benchmarks of the proofs (MB/s of coded data via SetBytes):
@@ -47,15 +47,5 @@ func BenchmarkParseRebuild(b *testing.B) {
 	if data == nil {
 		b.Skip("golang.org/x/image testdata not available")
 	}
-	b.SetBytes(int64(len(data)))
-	b.ReportAllocs()
-	for b.Loop() {
-		f, err := Parse(data)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if _, err := f.Rebuild(meta.DefaultKeep); err != nil {
-			b.Fatal(err)
-		}
-	}
+	containertest.BenchParseRebuild(b, data, Parse)
 }
