@@ -35,7 +35,9 @@
 // should stop the run.
 //
 // Every path handed to an FS is relative to its root (filepath.IsLocal);
-// RootFS confines all operations to an *os.Root. Error strings name only the
+// RootFS confines all operations to an *os.Root, and each one to a handle on
+// the directory it works in (dircache.go), so that a path is not resolved
+// again for every step of a commit. Error strings name only the
 // base name of the file concerned and fixed wording; underlying *fs.PathError
 // and *os.LinkError wrappers are removed so that no directory names leak,
 // while errors.Is on the errno still works.
