@@ -97,7 +97,7 @@ func decodeConfig(f format.Format, data []byte) (cfg image.Config, err error) {
 	case format.TIFF:
 		cfg, err = tiffConfig(data)
 	case format.WebP, format.HEIF, format.AVIF:
-		cfg, err = wasmConfig(f, data)
+		cfg, err = codecConfig(f, data)
 	default:
 		return cfg, fmt.Errorf("%w: %s", ErrUnsupported, f)
 	}
@@ -132,7 +132,7 @@ func decode(f format.Format, data []byte) (img image.Image, err error) {
 	case format.TIFF:
 		img, err = tiffDecode(data)
 	case format.WebP, format.HEIF, format.AVIF:
-		img, err = wasmDecode(f, data)
+		img, err = codecDecode(f, data)
 	}
 	if err == nil && img == nil {
 		err = ErrDecode

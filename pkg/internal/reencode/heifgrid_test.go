@@ -162,7 +162,7 @@ func BenchmarkHEIFDecode(b *testing.B) {
 	})
 	b.Run("whole", func(b *testing.B) {
 		for b.Loop() {
-			if _, err := wasmDecode(format.HEIF, data); err != nil {
+			if _, err := codecDecode(format.HEIF, data); err != nil {
 				b.Fatal(err)
 			}
 		}

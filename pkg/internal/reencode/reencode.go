@@ -243,7 +243,7 @@ func Reencode(ctx context.Context, f format.Format, data []byte, o Options) (Res
 		}
 	}
 	if wasmCodec(f) && grid == nil && f != format.WebP {
-		per = wasmBytesPerPixel // WebP decodes in Go (wasmDecode)
+		per = wasmBytesPerPixel // WebP decodes in Go (codecDecode)
 	}
 	switch out {
 	case format.AVIF:

@@ -59,7 +59,9 @@ func Precompile(fs ...format.Format) {
 	}
 }
 
-func wasmConfig(f format.Format, data []byte) (image.Config, error) {
+// codecConfig reads the dimensions of a WebP, HEIF or AVIF file, from its
+// headers where they say it (no WebAssembly call for a bomb).
+func codecConfig(f format.Format, data []byte) (image.Config, error) {
 	switch f {
 	case format.WebP:
 		return webpConfig(data)
@@ -79,7 +81,9 @@ func wasmConfig(f format.Format, data []byte) (image.Config, error) {
 	}
 }
 
-func wasmDecode(f format.Format, data []byte) (image.Image, error) {
+// codecDecode decodes a WebP (in Go, libwebp as the fallback), HEIF or AVIF
+// file (libheif, libavif in WebAssembly).
+func codecDecode(f format.Format, data []byte) (image.Image, error) {
 	if f == format.WebP {
 		// WebP decodes in Go (x/image/webp): gen2brain/webp turns even a
 		// lossless (VP8L) bitstream into YCbCr 4:2:0 (every sample off,
@@ -107,7 +111,7 @@ func wasmDecode(f format.Format, data []byte) (image.Image, error) {
 
 func encodeWebP(img image.Image, q int, lossless bool) ([]byte, error) {
 	Precompile(format.WebP)
-	defer runtime.GC() // see wasmDecode
+	defer runtime.GC() // see codecDecode
 	if !lossless {
 		img = webpPlanes(img)
 	}
@@ -168,7 +172,7 @@ const avifSpeed = 10
 
 func encodeAVIF(img image.Image, q int) ([]byte, error) {
 	avifEncInit()
-	defer runtime.GC() // see wasmDecode
+	defer runtime.GC() // see codecDecode
 	var buf bytes.Buffer
 	if err := avif.Encode(&buf, img, avif.Options{Quality: q, QualityAlpha: q, Speed: avifSpeed, ChromaSubsampling: image.YCbCrSubsampleRatio420}); err != nil {
 		return nil, err
